@@ -1,0 +1,232 @@
+/* kl-cli.c — command dispatch, shared option handling and printing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kl-cli.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "check", kl_cli_check, N_("Check settings, quotas and pool, and report every problem") },
+  { "gen-sample", kl_cli_gen_sample, N_("Write a simple random pool that matches a quota file") },
+  { "generate", kl_cli_generate, N_("Write a realistic synthetic pool, quotas and settings") },
+  { "default-settings", kl_cli_default_settings, N_("Write a settings file with the defaults") },
+};
+
+static void
+print_help (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: kleroterion-cli COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n\n", _("Select citizens' assemblies by lot, from CSV files."));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-18s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “kleroterion-cli COMMAND --help” for the options of a command."));
+}
+
+int
+kl_cli_main (int    argc,
+             char **argv)
+{
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return KL_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_help (stdout);
+      return KL_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("kleroterion-cli %s\n", PACKAGE_VERSION);
+      return KL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, _("kleroterion-cli: “%s” is not a command.\n\n"), argv[1]);
+  print_help (stderr);
+  return KL_EXIT_USAGE;
+}
+
+int
+kl_cli_usage_error (const char *command,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "kleroterion-cli %s: %s\n", command, text);
+  fprintf (stderr, _("Run “kleroterion-cli %s --help” for its options.\n"), command);
+  return KL_EXIT_USAGE;
+}
+
+int
+kl_cli_parse (GOptionContext   *context,
+              int              *argc,
+              char           ***argv,
+              const char       *command)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return kl_cli_usage_error (command, "%s", error->message);
+
+  if (*argc > 1)
+    return kl_cli_usage_error (command, _("unexpected argument “%s”"), (*argv)[1]);
+
+  return KL_EXIT_OK;
+}
+
+GOptionGroup *
+kl_cli_input_option_group (KlCliInputOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "settings", 'S', 0, G_OPTION_ARG_FILENAME, &options->settings_path,
+      N_("Settings file (TOML), as for the Python sortition-algorithms tool"), N_("FILE") },
+    { "features-csv", 'f', 0, G_OPTION_ARG_FILENAME, &options->features_path,
+      N_("Quota table: feature, value, min, max [, min_flex, max_flex]"), N_("FILE") },
+    { "people-csv", 'p', 0, G_OPTION_ARG_FILENAME, &options->people_path,
+      N_("The pool of volunteers"), N_("FILE") },
+    { "already-selected-csv", 'a', 0, G_OPTION_ARG_FILENAME, &options->already_selected_path,
+      N_("People selected earlier, whose households are excluded"), N_("FILE") },
+    { "number-wanted", 'n', 0, G_OPTION_ARG_INT, &options->number_wanted,
+      N_("Panel size"), N_("N") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,
+      N_("Print debugging detail"), NULL },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("inputs", _("Input files:"),
+                                            _("Show the input options"), NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  return group;
+}
+
+void
+kl_cli_input_options_clear (KlCliInputOptions *options)
+{
+  g_clear_pointer (&options->settings_path, g_free);
+  g_clear_pointer (&options->features_path, g_free);
+  g_clear_pointer (&options->people_path, g_free);
+  g_clear_pointer (&options->already_selected_path, g_free);
+}
+
+int
+kl_cli_require_inputs (KlCliInputOptions *options,
+                       const char        *command)
+{
+  if (options->settings_path == NULL && g_getenv ("SORTITION_SETTINGS") != NULL)
+    options->settings_path = g_strdup (g_getenv ("SORTITION_SETTINGS"));
+
+  if (options->settings_path == NULL)
+    return kl_cli_usage_error (command, _("--settings is required (or set SORTITION_SETTINGS)"));
+  if (options->features_path == NULL)
+    return kl_cli_usage_error (command, _("--features-csv is required"));
+  if (options->people_path == NULL)
+    return kl_cli_usage_error (command, _("--people-csv is required"));
+  if (options->number_wanted < 0)
+    return kl_cli_usage_error (command, _("--number-wanted must be 1 or more"));
+  return KL_EXIT_OK;
+}
+
+/* Notes only with --verbose. A hint is printed once per kind of problem:
+ * forty rows with the same unknown value need the fix explained once. */
+void
+kl_cli_print_messages (GPtrArray *messages,
+                       gboolean   verbose)
+{
+  g_autoptr(GHashTable) hints_shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      KlMessage *message = g_ptr_array_index (messages, i);
+      g_autofree char *located = NULL;
+      char *hint;
+
+      if (message->severity == KL_SEVERITY_INFO && !verbose)
+        continue;
+
+      located = kl_message_to_diagnostic (message);
+      hint = kl_message_get_hint (message);
+      if (hint != NULL && !g_hash_table_add (hints_shown, hint))
+        {
+          /* The located text ends with the hint on its own line: cut it. */
+          char *cut = strrchr (located, '\n');
+          if (cut != NULL)
+            *cut = '\0';
+        }
+      fprintf (stderr, "%s\n", located);
+    }
+}
+
+/* Loads every input even after one fails, so a person fixing files sees all
+ * that is wrong in one go, not one file per run. */
+int
+kl_cli_load_inputs (const KlCliInputOptions *options,
+                    KlCliInputs             *inputs)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  g_autoptr(GError) error = NULL;
+  int status = KL_EXIT_OK;
+
+  inputs->settings = kl_settings_load_file (options->settings_path, messages, &error);
+  if (inputs->settings == NULL)
+    status = KL_EXIT_BAD_INPUT;
+  g_clear_error (&error);
+
+  inputs->quotas = kl_quotas_load_file (options->features_path, options->number_wanted,
+                                        messages, &error);
+  if (inputs->quotas == NULL)
+    status = KL_EXIT_BAD_INPUT;
+  g_clear_error (&error);
+
+  if (inputs->settings != NULL && inputs->quotas != NULL)
+    {
+      inputs->pool = kl_pool_load_file (options->people_path, inputs->quotas, inputs->settings,
+                                        messages, &error);
+      if (inputs->pool == NULL)
+        status = KL_EXIT_BAD_INPUT;
+      g_clear_error (&error);
+
+      inputs->already_selected = kl_pool_load_already_selected_file (options->already_selected_path,
+                                                                     inputs->settings, messages, &error);
+      if (inputs->already_selected == NULL)
+        status = KL_EXIT_BAD_INPUT;
+      g_clear_error (&error);
+    }
+
+  kl_cli_print_messages (messages, options->verbose);
+  return status;
+}
+
+void
+kl_cli_inputs_clear (KlCliInputs *inputs)
+{
+  g_clear_pointer (&inputs->settings, kl_settings_free);
+  g_clear_pointer (&inputs->quotas, kl_quotas_unref);
+  g_clear_pointer (&inputs->pool, kl_pool_unref);
+  g_clear_pointer (&inputs->already_selected, kl_pool_unref);
+}

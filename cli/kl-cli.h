@@ -1,0 +1,54 @@
+/* kl-cli.h — the commands of kleroterion-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <kleroterion.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses scripts can rely on. */
+typedef enum {
+  KL_EXIT_OK = 0,
+  KL_EXIT_FAILED = 1,
+  KL_EXIT_USAGE = 2,
+  KL_EXIT_BAD_INPUT = 3,
+  KL_EXIT_INFEASIBLE = 4,
+  KL_EXIT_INTERRUPTED = 130,
+} KlExit;
+
+/* The input files every selecting or checking command takes. */
+typedef struct {
+  char *settings_path;
+  char *features_path;
+  char *people_path;
+  char *already_selected_path;
+  int number_wanted;
+  gboolean verbose;
+} KlCliInputOptions;
+
+typedef struct {
+  KlSettings *settings;
+  KlQuotas *quotas;
+  KlPool *pool;
+  KlPool *already_selected;
+} KlCliInputs;
+
+int         kl_cli_main                (int argc, char **argv);
+int         kl_cli_check               (int argc, char **argv);
+int         kl_cli_gen_sample          (int argc, char **argv);
+int         kl_cli_generate            (int argc, char **argv);
+int         kl_cli_default_settings    (int argc, char **argv);
+
+GOptionGroup *kl_cli_input_option_group (KlCliInputOptions *options);
+void        kl_cli_input_options_clear (KlCliInputOptions *options);
+int         kl_cli_require_inputs      (KlCliInputOptions *options, const char *command);
+int         kl_cli_load_inputs         (const KlCliInputOptions *options, KlCliInputs *inputs);
+void        kl_cli_inputs_clear        (KlCliInputs *inputs);
+void        kl_cli_print_messages      (GPtrArray *messages, gboolean verbose);
+int         kl_cli_parse               (GOptionContext *context, int *argc, char ***argv,
+                                        const char *command);
+int         kl_cli_usage_error         (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* kl-private.h — internals shared by the engine's files, never installed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "kleroterion.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *code;
+  const char *text;   /* English template with {named} parameters, N_() */
+  const char *hint;   /* how to fix it, or NULL */
+} KlCatalogueEntry;
+
+const KlCatalogueEntry *kl_catalogue_lookup (const char *code);
+gsize                   kl_catalogue_size   (void);
+const KlCatalogueEntry *kl_catalogue_nth    (gsize i);
+
+/* kl-text.c */
+typedef enum {
+  KL_COUNT_OK,
+  KL_COUNT_EMPTY,
+  KL_COUNT_NOT_A_NUMBER,
+  KL_COUNT_NEGATIVE,
+} KlCountStatus;
+
+const char   *kl_text_strip         (const char *text, gsize len, gsize *out_len);
+char         *kl_text_fold          (const char *text);
+gboolean      kl_text_is_ascii      (const char *text);
+KlCountStatus kl_text_parse_count   (const char *text, int *out);
+char         *kl_text_join_and      (GPtrArray *items);
+
+/* kl-pool.c: table columns behind a pool, for the output tables */
+int           kl_pool_get_id_column      (const KlPool *pool);
+const char   *kl_pool_get_id_name        (const KlPool *pool);
+int           kl_pool_get_kept_column    (const KlPool *pool, guint kept);
+int           kl_pool_get_feature_column (const KlPool *pool, guint feature);
+
+G_END_DECLS

@@ -1,0 +1,442 @@
+/* kl-table.c — CSV reading over libcsv
+ *
+ * libcsv knows nothing of lines, and people fix files in editors that show
+ * line numbers, so the reader feeds libcsv one physical line at a time and
+ * remembers where each row began. A quoted cell with a newline inside still
+ * makes one row, numbered by the line it starts on.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+
+#include <csv.h>
+
+G_DEFINE_BOXED_TYPE (KlTable, kl_table, kl_table_ref, kl_table_unref)
+
+/* Files with more invalid lines than this get one summary line for the rest. */
+#define MAX_ENCODING_ERRORS 10
+
+typedef struct {
+  KlTable *table;
+  GPtrArray *messages;
+  GPtrArray *row;            /* cells of the row being read */
+  GPtrArray *cells;          /* all data cells, n_columns per row */
+  GArray *lines;             /* first line of each data row */
+  gboolean header_done;
+  gboolean in_row;
+  int line;                  /* line being fed */
+  int row_line;              /* line the current row began on */
+  int pending_line;          /* first non-blank line fed outside a row */
+  int first_width_mismatch;  /* line of the first row of another width */
+  guint n_width_mismatches;
+} Reader;
+
+static void
+on_cell (void   *data,
+         size_t  len,
+         void   *user_data)
+{
+  Reader *reader = user_data;
+  gsize stripped_len;
+  const char *stripped;
+
+  if (!reader->in_row)
+    {
+      reader->in_row = TRUE;
+      reader->row_line = reader->pending_line > 0 ? reader->pending_line : reader->line;
+      reader->pending_line = 0;
+    }
+
+  stripped = kl_text_strip (data ? data : "", data ? len : 0, &stripped_len);
+  g_ptr_array_add (reader->row,
+                   g_string_chunk_insert_len (reader->table->chunk, stripped, stripped_len));
+}
+
+static void
+on_row_end (int   terminator,
+            void *user_data)
+{
+  Reader *reader = user_data;
+  KlTable *table = reader->table;
+
+  reader->in_row = FALSE;
+
+  if (!reader->header_done)
+    {
+      table->n_columns = reader->row->len;
+      table->header = g_new0 (char *, table->n_columns + 1);
+      for (guint i = 0; i < reader->row->len; i++)
+        table->header[i] = g_strdup (g_ptr_array_index (reader->row, i));
+      reader->header_done = TRUE;
+      g_ptr_array_set_size (reader->row, 0);
+      return;
+    }
+
+  if (reader->row->len != table->n_columns)
+    {
+      if (reader->n_width_mismatches++ == 0)
+        reader->first_width_mismatch = reader->row_line;
+    }
+
+  for (guint i = 0; i < table->n_columns; i++)
+    g_ptr_array_add (reader->cells,
+                     i < reader->row->len ? g_ptr_array_index (reader->row, i) : (gpointer) "");
+
+  g_array_append_val (reader->lines, reader->row_line);
+  g_ptr_array_set_size (reader->row, 0);
+}
+
+static gboolean
+line_is_blank (const char *p,
+               const char *end,
+               char        delimiter)
+{
+  for (; p < end; p++)
+    if (!(*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') || *p == delimiter)
+      return FALSE;
+  return TRUE;
+}
+
+/* Spreadsheets in many European locales save "CSV" with semicolons, and some
+ * tools with tabs. The header decides: commas win if there are any. */
+static char
+detect_delimiter (const char *data,
+                  const char *end)
+{
+  guint commas = 0, semicolons = 0, tabs = 0;
+  gboolean quoted = FALSE;
+
+  for (const char *p = data; p < end; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      else if (quoted)
+        continue;
+      else if (*p == '\n')
+        {
+          if (commas + semicolons + tabs > 0)
+            break;
+        }
+      else if (*p == ',')
+        commas++;
+      else if (*p == ';')
+        semicolons++;
+      else if (*p == '\t')
+        tabs++;
+    }
+
+  if (commas > 0 || (semicolons == 0 && tabs == 0))
+    return ',';
+  return semicolons >= tabs ? ';' : '\t';
+}
+
+static KlMessage *
+add_file_message (GPtrArray  *messages,
+                  KlSeverity  severity,
+                  const char *code,
+                  const char *file,
+                  int         line)
+{
+  KlMessage *message = kl_messages_add (messages, severity, code);
+
+  kl_message_set_location (message, file, line, 0, NULL, -1);
+  return message;
+}
+
+/* Every line that is not UTF-8 is named, so a person can find the one
+ * accented name that a spreadsheet saved in another encoding. */
+static gboolean
+check_encoding (const char *data,
+                gsize       length,
+                const char *name,
+                GPtrArray  *messages)
+{
+  const char *p = data;
+  const char *end = data + length;
+  guint n_bad = 0;
+  int line = 1;
+  int first_extra = 0;
+
+  if (length >= 2 && ((guchar) data[0] == 0xFF && (guchar) data[1] == 0xFE))
+    goto utf16;
+  if (length >= 2 && ((guchar) data[0] == 0xFE && (guchar) data[1] == 0xFF))
+    goto utf16;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl ? nl : end;
+      const char *bad;
+
+      if (memchr (p, '\0', line_end - p) != NULL)
+        {
+          add_file_message (messages, KL_SEVERITY_ERROR, "file_not_text", name, line);
+          return FALSE;
+        }
+
+      if (!g_utf8_validate (p, line_end - p, &bad))
+        {
+          if (n_bad < MAX_ENCODING_ERRORS)
+            {
+              KlMessage *m = add_file_message (messages, KL_SEVERITY_ERROR,
+                                               "invalid_utf8", name, line);
+              kl_message_set_param_int (m, "byte", (bad - p) + 1);
+            }
+          else if (first_extra == 0)
+            first_extra = line;
+          n_bad++;
+        }
+
+      p = line_end + 1;
+      line++;
+    }
+
+  if (n_bad > MAX_ENCODING_ERRORS)
+    {
+      KlMessage *m = add_file_message (messages, KL_SEVERITY_ERROR,
+                                       "invalid_utf8_more", name, first_extra);
+      kl_message_set_param_int (m, "count", n_bad - MAX_ENCODING_ERRORS);
+    }
+
+  return n_bad == 0;
+
+utf16:
+  add_file_message (messages, KL_SEVERITY_ERROR, "file_is_utf16", name, 1);
+  return FALSE;
+}
+
+KlTable *
+kl_table_read_data (const char  *data,
+                    gssize       length,
+                    const char  *name,
+                    GPtrArray   *messages,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) local_messages = NULL;
+  g_autoptr(KlTable) table = NULL;
+  struct csv_parser parser;
+  Reader reader = { 0 };
+  const char *p, *end;
+  guint first_message;
+  gboolean parse_failed = FALSE;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (messages == NULL)
+    messages = local_messages = kl_messages_new ();
+  first_message = messages->len;
+
+  if (length < 0)
+    length = strlen (data);
+
+  /* A UTF-8 byte-order mark would otherwise stick to the first header. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  table = g_new0 (KlTable, 1);
+  g_ref_count_init (&table->ref_count);
+  table->file = g_strdup (name);
+  table->chunk = g_string_chunk_new (64 * 1024);
+
+  if (!check_encoding (data, length, name, messages))
+    goto failed;
+
+  end = data + length;
+  table->delimiter = detect_delimiter (data, end);
+  if (table->delimiter != ',')
+    {
+      KlMessage *m = add_file_message (messages, KL_SEVERITY_INFO,
+                                       table->delimiter == ';' ? "semicolon_separated" : "tab_separated",
+                                       name, 0);
+      (void) m;
+    }
+
+  if (csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+    g_error ("Out of memory");
+  csv_set_delim (&parser, (unsigned char) table->delimiter);
+
+  reader.table = table;
+  reader.messages = messages;
+  reader.row = g_ptr_array_new ();
+  reader.cells = g_ptr_array_new ();
+  reader.lines = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  p = data;
+  reader.line = 0;
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl ? nl + 1 : end;
+      size_t fed;
+
+      reader.line++;
+      if (!reader.in_row && reader.pending_line == 0 && !line_is_blank (p, line_end, table->delimiter))
+        reader.pending_line = reader.line;
+
+      fed = csv_parse (&parser, p, line_end - p, on_cell, on_row_end, &reader);
+      if (fed != (size_t) (line_end - p))
+        {
+          add_file_message (messages, KL_SEVERITY_ERROR,
+                            csv_error (&parser) == CSV_EPARSE ? "misplaced_quote" : "csv_internal",
+                            name, reader.line);
+          parse_failed = TRUE;
+          break;
+        }
+      p = line_end;
+    }
+
+  if (!parse_failed && csv_fini (&parser, on_cell, on_row_end, &reader) != 0)
+    {
+      add_file_message (messages, KL_SEVERITY_ERROR, "unterminated_quote", name,
+                        reader.row_line > 0 ? reader.row_line : reader.line);
+      parse_failed = TRUE;
+    }
+
+  csv_free (&parser);
+
+  table->n_rows = reader.lines->len;
+  table->lines = (guint *) g_array_free (reader.lines, FALSE);
+  table->cells = (const char **) g_ptr_array_free (reader.cells, FALSE);
+  g_ptr_array_unref (reader.row);
+
+  if (parse_failed)
+    goto failed;
+
+  if (!reader.header_done)
+    {
+      add_file_message (messages, KL_SEVERITY_ERROR, "file_empty", name, 0);
+      goto failed;
+    }
+
+  if (reader.n_width_mismatches > 0)
+    {
+      KlMessage *m = add_file_message (messages, KL_SEVERITY_WARNING, "row_width_mismatch",
+                                       name, reader.first_width_mismatch);
+      kl_message_set_param_int (m, "count", reader.n_width_mismatches);
+      kl_message_set_param_int (m, "columns", table->n_columns);
+    }
+
+  return g_steal_pointer (&table);
+
+failed:
+  kl_messages_fail (messages, first_message, KL_ERROR, KL_ERROR_FILE, error);
+  return NULL;
+}
+
+KlTable *
+kl_table_read_file (const char  *path,
+                    GPtrArray   *messages,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) local_messages = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (messages == NULL)
+    messages = local_messages = kl_messages_new ();
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      guint first = messages->len;
+      KlMessage *m = add_file_message (messages, KL_SEVERITY_ERROR,
+                                       g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                                         ? "file_not_found" : "file_unreadable",
+                                       path, 0);
+      kl_message_set_param (m, "reason", local_error->message);
+      kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_FILE, error);
+      return NULL;
+    }
+
+  return kl_table_read_data (contents, length, path, messages, error);
+}
+
+KlTable *
+kl_table_ref (KlTable *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+kl_table_unref (KlTable *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->file);
+  g_strfreev (self->header);
+  g_free (self->cells);
+  g_free (self->lines);
+  g_string_chunk_free (self->chunk);
+  g_free (self);
+}
+
+const char *
+kl_table_get_cell (const KlTable *self,
+                   guint          row,
+                   guint          column)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (row < self->n_rows, NULL);
+  g_return_val_if_fail (column < self->n_columns, NULL);
+
+  return self->cells[(gsize) row * self->n_columns + column];
+}
+
+const char * const *
+kl_table_get_row (const KlTable *self,
+                  guint          row)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (row < self->n_rows, NULL);
+
+  return &self->cells[(gsize) row * self->n_columns];
+}
+
+int
+kl_table_get_line (const KlTable *self,
+                   guint          row)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (row < self->n_rows, 0);
+
+  return self->lines[row];
+}
+
+/* Column names match case-insensitively, as organisers type "Gender" in one
+ * file and "gender" in the other. Returns the first index, or -1. */
+int
+kl_table_find_column (const KlTable *self,
+                      const char    *name,
+                      guint         *n_found)
+{
+  g_autofree char *folded = kl_text_fold (name);
+  int found = -1;
+  guint n = 0;
+
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      g_autofree char *header = kl_text_fold (self->header[i]);
+
+      if (g_str_equal (header, folded))
+        {
+          if (found < 0)
+            found = i;
+          n++;
+        }
+    }
+
+  if (n_found)
+    *n_found = n;
+  return found;
+}

@@ -1,0 +1,135 @@
+/* kl-text.c — trimming, case folding and number parsing shared by the readers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* Spreadsheets pad cells with no-break spaces as often as with plain ones,
+ * so white space here is Unicode white space, not just ASCII. */
+static gboolean
+is_space_at (const char *p,
+             const char *end,
+             const char **next)
+{
+  gunichar c;
+
+  if ((guchar) *p < 0x80)
+    {
+      *next = p + 1;
+      return g_ascii_isspace (*p);
+    }
+
+  c = g_utf8_get_char_validated (p, end - p);
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return FALSE;
+
+  *next = g_utf8_next_char (p);
+  return g_unichar_isspace (c) || c == 0xFEFF;
+}
+
+const char *
+kl_text_strip (const char *text,
+               gsize       len,
+               gsize      *out_len)
+{
+  const char *start = text;
+  const char *end = text + len;
+  const char *next;
+
+  while (start < end && is_space_at (start, end, &next))
+    start = next;
+
+  while (end > start)
+    {
+      const char *p = g_utf8_find_prev_char (start, end);
+
+      if (p == NULL || !is_space_at (p, end, &next))
+        break;
+      end = p;
+    }
+
+  *out_len = end - start;
+  return start;
+}
+
+gboolean
+kl_text_is_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* The key two spellings share when they differ only in letter case or in
+ * Unicode composition: feature, value, column and address matching all use it. */
+char *
+kl_text_fold (const char *text)
+{
+  g_autofree char *normal = NULL;
+
+  if (kl_text_is_ascii (text))
+    return g_ascii_strdown (text, -1);
+
+  normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
+  return g_utf8_casefold (normal ? normal : text, -1);
+}
+
+/* Quota counts: plain decimal digits with an optional sign. Python's int()
+ * also takes "1_0"; we do not, since no spreadsheet writes that on purpose. */
+KlCountStatus
+kl_text_parse_count (const char *text,
+                     int        *out)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  gint64 value = 0;
+
+  *out = 0;
+
+  if (*p == '\0')
+    return KL_COUNT_EMPTY;
+
+  if (*p == '+' || *p == '-')
+    negative = (*p++ == '-');
+
+  if (*p == '\0')
+    return KL_COUNT_NOT_A_NUMBER;
+
+  for (; *p; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return KL_COUNT_NOT_A_NUMBER;
+      value = value * 10 + (*p - '0');
+      if (value > G_MAXINT)
+        return KL_COUNT_NOT_A_NUMBER;
+    }
+
+  if (negative && value != 0)
+    return KL_COUNT_NEGATIVE;
+
+  *out = (int) value;
+  return KL_COUNT_OK;
+}
+
+/* "a", "a and b", "a, b and c" — for lists of rows in messages. */
+char *
+kl_text_join_and (GPtrArray *items)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i > 0 && i == items->len - 1)
+        /* Translators: joins the last item of a list, "rows 3, 4 and 5" */
+        g_string_append (out, _(" and "));
+      else if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, g_ptr_array_index (items, i));
+    }
+
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,17 @@
+/* kleroterion.h — the selection engine's one public header
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#define KLEROTERION_INSIDE
+# include "kl-error.h"
+# include "kl-message.h"
+# include "kl-table.h"
+# include "kl-quotas.h"
+# include "kl-settings.h"
+# include "kl-pool.h"
+# include "kl-output.h"
+# include "kl-writer.h"
+# include "kl-generator.h"
+#undef KLEROTERION_INSIDE

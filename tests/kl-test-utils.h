@@ -1,0 +1,25 @@
+/* kl-test-utils.h — helpers shared by the test suites
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <kleroterion.h>
+
+G_BEGIN_DECLS
+
+void       kl_test_init          (int *argc, char ***argv);
+KlMessage *kl_test_find_message  (GPtrArray *messages, const char *code, int line);
+char      *kl_test_write_file    (const char *name, const char *contents);
+const char *kl_test_dir          (void);
+KlTable   *kl_test_table         (const char *csv);
+
+/* Asserts that @messages holds @code on @line (0: any line) and, when
+ * @column is not NULL, that it names that column. Returns the message. */
+#define kl_assert_message(messages, code, line, column) \
+  kl_test_assert_message (__FILE__, __LINE__, messages, code, line, column)
+
+KlMessage *kl_test_assert_message (const char *file, int where, GPtrArray *messages,
+                                   const char *code, int line, const char *column);
+
+G_END_DECLS
