@@ -632,6 +632,65 @@ kl_pool_subset (KlPool      *pool,
   return self;
 }
 
+/**
+ * kl_pool_exclude_already_selected:
+ * @already_selected: (nullable): people chosen in an earlier round
+ *
+ * The working pool of a replacement round (spec 3.2): everyone except the
+ * people already selected and, with address checking on, everyone living
+ * at their addresses. Unlike the library, already-selected people are
+ * removed even when addresses are not checked: nobody sits twice. Returns a
+ * new reference; the caller's pool is never changed.
+ */
+KlPool *
+kl_pool_exclude_already_selected (KlPool       *pool,
+                                  const KlPool *already_selected,
+                                  GPtrArray    *messages)
+{
+  g_autoptr(GHashTable) addresses = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_same_person = 0, n_same_address = 0;
+
+  g_return_val_if_fail (pool != NULL, NULL);
+
+  if (already_selected == NULL || already_selected->n_people == 0)
+    return kl_pool_ref (pool);
+
+  for (guint i = 0; i < already_selected->n_people; i++)
+    {
+      const char *key = kl_pool_get_address_key (already_selected, i);
+      if (key != NULL && pool->n_address > 0)
+        g_hash_table_add (addresses, (gpointer) key);
+    }
+
+  for (guint i = 0; i < pool->n_people; i++)
+    {
+      const char *key = kl_pool_get_address_key (pool, i);
+
+      if (kl_pool_find_person (already_selected, kl_pool_get_id (pool, i)) >= 0)
+        n_same_person++;
+      else if (key != NULL && g_hash_table_contains (addresses, key))
+        n_same_address++;
+      else
+        g_array_append_val (keep, i);
+    }
+
+  if (messages != NULL && n_same_person > 0)
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_INFO, "already_selected_removed");
+      kl_message_set_param_int (m, "count", n_same_person);
+    }
+  if (messages != NULL && n_same_address > 0)
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_INFO, "dropped_at_already_selected_address");
+      kl_message_set_param_int (m, "count", n_same_address);
+    }
+
+  if (keep->len == pool->n_people)
+    return kl_pool_ref (pool);
+  return kl_pool_subset (pool, (const guint *) keep->data, keep->len);
+}
+
 /* ---- accessors -------------------------------------------------------- */
 
 guint

@@ -41,6 +41,8 @@ KlPool      *kl_pool_load_already_selected_file (const char *path,
                                                  const KlSettings *settings,
                                                  GPtrArray *messages, GError **error);
 KlPool      *kl_pool_subset               (KlPool *pool, const guint *people, guint n_people);
+KlPool      *kl_pool_exclude_already_selected (KlPool *pool, const KlPool *already_selected,
+                                               GPtrArray *messages);
 
 guint        kl_pool_get_n_people         (const KlPool *pool);
 KlQuotas    *kl_pool_get_quotas           (const KlPool *pool);

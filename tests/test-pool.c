@@ -345,6 +345,41 @@ test_subset (Fixture       *f,
   g_assert_cmpuint (kl_pool_get_n_people (pool), ==, 3);
 }
 
+static void
+test_exclude_already_selected (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *csv = "id,name,email,gender,age,street,postcode\n"
+                    "1,A,a,male,young,123 Main St,X1\n"
+                    "2,B,b,female,old,123 MAIN ST,x1\n"
+                    "3,C,c,female,young,9 Side Rd,X2\n"
+                    "4,D,d,male,old,5 Hill,X3\n";
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlTable) earlier_table = NULL;
+  g_autoptr(KlPool) earlier = NULL;
+  g_autoptr(KlPool) working = NULL;
+  g_autoptr(KlPool) unchanged = NULL;
+
+  use_addresses (f, "street,postcode");
+  pool = load_ok (f, csv);
+
+  /* Someone selected before at 123 Main St: both residents leave the pool,
+   * and so does person 4, who was selected before. */
+  earlier_table = kl_test_table ("id,street,postcode\n77,123 main st,X1\n4,5 Hill,X3\n");
+  earlier = kl_pool_load_already_selected (earlier_table, f->settings, NULL, NULL);
+  working = kl_pool_exclude_already_selected (pool, earlier, f->messages);
+  g_assert_cmpuint (kl_pool_get_n_people (working), ==, 1);
+  g_assert_cmpstr (kl_pool_get_id (working, 0), ==, "3");
+  g_assert_cmpstr (kl_message_get_param (kl_assert_message (f->messages, "dropped_at_already_selected_address", 0, NULL),
+                                         "count"), ==, "2");
+  kl_assert_message (f->messages, "already_selected_removed", 0, NULL);
+  /* The caller's pool is never changed. */
+  g_assert_cmpuint (kl_pool_get_n_people (pool), ==, 4);
+
+  unchanged = kl_pool_exclude_already_selected (pool, NULL, NULL);
+  g_assert_true (unchanged == pool);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -362,6 +397,7 @@ main (int    argc,
   ADD ("/pool/already-selected", test_already_selected);
   ADD ("/pool/counts-and-enough-people", test_counts_and_enough_people);
   ADD ("/pool/subset", test_subset);
+  ADD ("/pool/exclude-already-selected", test_exclude_already_selected);
 #undef ADD
 
   return g_test_run ();

@@ -1,0 +1,85 @@
+/* test-message.c — message codes, templates and rendering (spec 9)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-test-utils.h"
+#include "kl-private.h"
+
+static void
+test_catalogue (void)
+{
+  for (gsize i = 0; i < kl_catalogue_size (); i++)
+    {
+      const KlCatalogueEntry *entry = kl_catalogue_nth (i);
+
+      /* Sorted, because lookups bisect; every text non-empty. */
+      if (i > 0)
+        g_assert_cmpstr (kl_catalogue_nth (i - 1)->code, <, entry->code);
+      g_assert_cmpuint (strlen (entry->text), >, 0);
+      g_assert_true (kl_catalogue_lookup (entry->code) == entry);
+    }
+  g_assert_null (kl_catalogue_lookup ("no_such_code"));
+}
+
+static void
+test_render (void)
+{
+  g_autoptr(KlMessage) m = kl_message_new (KL_SEVERITY_ERROR, "min_greater_than_max");
+  g_autofree char *text = NULL;
+  g_autofree char *located = NULL;
+  g_autofree char *diagnostic = NULL;
+
+  kl_message_set_param_int (m, "min", 10);
+  kl_message_set_param_int (m, "max", 5);
+  kl_message_set_location (m, "quotas.csv", 7, 6, "min", 2);
+  kl_message_set_column2 (m, "max");
+  text = kl_message_to_string (m);
+  g_assert_cmpstr (text, ==, "The minimum (10) is above the maximum (5).");
+  located = kl_message_to_located_string (m);
+  g_assert_cmpstr (located, ==, "quotas.csv:7: columns “min” and “max”: The minimum (10) is above the maximum (5).\n"
+                                "    Swap the two numbers, or correct the one that is wrong.");
+  diagnostic = kl_message_to_diagnostic (m);
+  g_assert_true (g_str_has_prefix (diagnostic, "quotas.csv:7: error: columns"));
+  g_assert_cmpuint (kl_message_get_n_params (m), ==, 2);
+  g_assert_cmpstr (kl_message_get_param_key (m, 1), ==, "max");
+}
+
+static void
+test_missing_parameter_kept (void)
+{
+  g_autoptr(KlMessage) m = kl_message_new (KL_SEVERITY_INFO, "features_found");
+  g_autofree char *text = kl_message_to_string (m);
+
+  /* A placeholder without a value stays visible rather than vanishing. */
+  g_assert_cmpstr (text, ==, "Found {count} features.");
+}
+
+static void
+test_fail_collects_errors (void)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  g_autoptr(GError) error = NULL;
+
+  kl_messages_add (messages, KL_SEVERITY_WARNING, "no_features");
+  g_assert_false (kl_messages_fail (messages, 0, KL_ERROR, KL_ERROR_BAD_DATA, &error));
+  g_assert_no_error (error);
+  kl_message_set_param (kl_messages_add (messages, KL_SEVERITY_ERROR, "file_unreadable"), "reason", "a");
+  kl_message_set_param (kl_messages_add (messages, KL_SEVERITY_ERROR, "file_unreadable"), "reason", "b");
+  g_assert_true (kl_messages_fail (messages, 0, KL_ERROR, KL_ERROR_BAD_DATA, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_DATA);
+  g_assert_cmpstr (error->message, ==, "The file cannot be read: a\nThe file cannot be read: b");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  kl_test_init (&argc, &argv);
+
+  g_test_add_func ("/message/catalogue", test_catalogue);
+  g_test_add_func ("/message/render", test_render);
+  g_test_add_func ("/message/missing-parameter-kept", test_missing_parameter_kept);
+  g_test_add_func ("/message/fail-collects-errors", test_fail_collects_errors);
+
+  return g_test_run ();
+}
