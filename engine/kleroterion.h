@@ -14,4 +14,9 @@
 # include "kl-output.h"
 # include "kl-writer.h"
 # include "kl-generator.h"
+# include "kl-random.h"
+# include "kl-progress-reporter.h"
+# include "kl-reporters.h"
+# include "kl-report.h"
+# include "kl-run.h"
 #undef KLEROTERION_INSIDE

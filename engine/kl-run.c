@@ -1,0 +1,506 @@
+/* kl-run.c — the run (spec 3.3, 3.4): checks, randomness, dispatch, report
+ *
+ * Every caller — the desktop application, the command line, the tests —
+ * selects through here, so they all check, draw and report alike. Every
+ * failure becomes a GError and a fatal error in the report; nothing
+ * escapes as a crash, and a cancelled run returns G_IO_ERROR_CANCELLED.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+#include "kl-algorithm-private.h"
+
+struct _KlRun {
+  grefcount ref_count;
+  KlPool *pool;
+  KlPool *working;
+  KlPool *already_selected;
+  KlSettings *settings;
+  KlRunParams params;
+  KlReport *report;
+  GPtrArray *panels;           /* of GArray of guint, indices into pool */
+  gboolean secure;
+  gboolean started;
+};
+
+G_DEFINE_BOXED_TYPE (KlRun, kl_run, kl_run_ref, kl_run_unref)
+
+void
+kl_run_params_init (KlRunParams      *params,
+                    const KlSettings *settings)
+{
+  g_return_if_fail (params != NULL);
+
+  memset (params, 0, sizeof *params);
+  params->number_wanted = 0;
+  params->algorithm = settings ? settings->selection_algorithm : KL_ALGORITHM_MAXIMIN;
+  params->seed = settings ? settings->random_number_seed : 0;
+  params->test_selection = FALSE;
+  params->number_selections = 1;
+  params->max_seconds = 30;
+  params->max_attempts = settings ? settings->max_attempts : 100;
+}
+
+KlRun *
+kl_run_new (KlPool            *pool,
+            const KlSettings  *settings,
+            KlPool            *already_selected,
+            const KlRunParams *params)
+{
+  KlRun *self;
+
+  g_return_val_if_fail (pool != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  self = g_new0 (KlRun, 1);
+  g_ref_count_init (&self->ref_count);
+  self->pool = kl_pool_ref (pool);
+  self->already_selected = already_selected ? kl_pool_ref (already_selected) : NULL;
+  self->settings = kl_settings_copy (settings);
+  self->params = *params;
+  self->report = kl_report_new ();
+  self->panels = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  return self;
+}
+
+KlRun *
+kl_run_ref (KlRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+kl_run_unref (KlRun *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_ref_count_dec (&self->ref_count))
+    return;
+  kl_pool_unref (self->pool);
+  g_clear_pointer (&self->working, kl_pool_unref);
+  g_clear_pointer (&self->already_selected, kl_pool_unref);
+  kl_settings_free (self->settings);
+  kl_report_unref (self->report);
+  g_ptr_array_unref (self->panels);
+  g_free (self);
+}
+
+/* ---- pieces ------------------------------------------------------------ */
+
+static gboolean
+fail_with (KlRun      *self,
+           GPtrArray  *messages,
+           int         code,
+           GError    **error)
+{
+  kl_report_add_error (self->report, messages, TRUE);
+  kl_messages_fail (messages, 0, KL_ERROR, code, error);
+  return FALSE;
+}
+
+static gboolean
+fail_one (KlRun      *self,
+          int         code,
+          const char *message_code,
+          GError    **error)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+
+  kl_messages_add (messages, KL_SEVERITY_ERROR, message_code);
+  return fail_with (self, messages, code, error);
+}
+
+/* Spec 3.4.1: combinations that cannot work, refused before anything runs. */
+static gboolean
+check_params (KlRun   *self,
+              GError **error)
+{
+  const KlRunParams *p = &self->params;
+
+  if (p->number_wanted < 1)
+    return fail_one (self, KL_ERROR_CONFIGURATION, "number_wanted_too_small", error);
+  if (p->number_selections < 1)
+    return fail_one (self, KL_ERROR_CONFIGURATION, "number_selections_too_small", error);
+  if (p->test_selection && p->number_selections != 1)
+    return fail_one (self, KL_ERROR_CONFIGURATION, "test_selection_multiple_selections", error);
+  if (!p->test_selection && p->algorithm == KL_ALGORITHM_LEGACY && p->number_selections != 1)
+    return fail_one (self, KL_ERROR_CONFIGURATION, "legacy_multiple_selections", error);
+  if (!p->test_selection && p->algorithm == KL_ALGORITHM_DIVERSIMAX && p->number_selections != 1)
+    return fail_one (self, KL_ERROR_CONFIGURATION, "diversimax_multiple_selections", error);
+  return TRUE;
+}
+
+/* Spec 3.2: the checks that need no solver. Passing them does not promise
+ * a panel exists (households and combinations of values are not looked at). */
+static gboolean
+pre_checks (KlRun   *self,
+            GError **error)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  guint k = self->params.number_wanted;
+
+  self->working = kl_pool_exclude_already_selected (self->pool, self->already_selected, messages);
+  for (guint i = 0; i < messages->len; i++)
+    kl_report_add_message (self->report, KL_LEVEL_NORMAL, g_ptr_array_index (messages, i));
+  g_ptr_array_set_size (messages, 0);
+
+  kl_quotas_check (kl_pool_get_quotas (self->working), k, messages);
+  if (k > kl_pool_get_n_people (self->working))
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "pool_smaller_than_panel");
+      kl_message_set_param_int (m, "count", kl_pool_get_n_people (self->working));
+      kl_message_set_param_int (m, "number_wanted", k);
+    }
+  kl_pool_check_enough_people (self->working, messages);
+
+  if (messages->len > 0)
+    return fail_with (self, messages, KL_ERROR_BAD_DATA, error);
+  return TRUE;
+}
+
+static char *
+quota_range (const KlQuotaValue *value)
+{
+  return g_strdup_printf ("[%d,%d]", value->min, value->max);
+}
+
+static void
+add_initial_table (KlRun *self)
+{
+  static const char * const headers[] = { "table_category", "table_category_value",
+                                          "table_initially", "table_want", NULL };
+  KlQuotas *quotas = kl_pool_get_quotas (self->working);
+  g_autofree guint *counts = kl_pool_count_per_value (self->working);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        char **row = g_new0 (char *, 5);
+        row[0] = g_strdup (kl_quotas_get_feature (quotas, f)->name);
+        row[1] = g_strdup (kl_quotas_get_value (quotas, f, v)->name);
+        row[2] = g_strdup_printf ("%u", counts[kl_quotas_get_slot (quotas, f, v)]);
+        row[3] = quota_range (kl_quotas_get_value (quotas, f, v));
+        g_ptr_array_add (rows, row);
+      }
+
+  kl_report_add_line (self->report, KL_LEVEL_IMPORTANT, "initial_state");
+  kl_report_add_table (self->report, headers, rows);
+}
+
+static void
+add_final_table (KlRun       *self,
+                 const guint *panel,
+                 guint        k)
+{
+  static const char * const headers[] = { "table_category", "table_category_value",
+                                          "table_selected", "table_want", NULL };
+  KlQuotas *quotas = kl_pool_get_quotas (self->working);
+  g_autofree guint *counts = g_new0 (guint, MAX (kl_quotas_get_n_slots (quotas), 1));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint i = 0; i < k; i++)
+    for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+      counts[kl_quotas_get_slot (quotas, f, kl_pool_get_value (self->working, panel[i], f))]++;
+
+  for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        guint count = counts[kl_quotas_get_slot (quotas, f, v)];
+        char **row = g_new0 (char *, 5);
+
+        row[0] = g_strdup (kl_quotas_get_feature (quotas, f)->name);
+        row[1] = g_strdup (kl_quotas_get_value (quotas, f, v)->name);
+        row[2] = g_strdup_printf ("%u (%.2f%%)", count, count * 100.0 / k);
+        row[3] = quota_range (kl_quotas_get_value (quotas, f, v));
+        g_ptr_array_add (rows, row);
+      }
+
+  kl_report_add_line (self->report, KL_LEVEL_IMPORTANT, "selection_success");
+  kl_report_add_table (self->report, headers, rows);
+}
+
+/**
+ * kl_panel_check:
+ * @panel: indices into @pool
+ *
+ * What an auditor would check of a panel: @k distinct people, every quota
+ * met, at most one person per household. Appends one message per breach.
+ */
+gboolean
+kl_panel_check (KlPool      *pool,
+                const guint *panel,
+                guint        n_people,
+                guint        k,
+                GPtrArray   *messages)
+{
+  KlQuotas *quotas = kl_pool_get_quotas (pool);
+  guint n_slots = kl_quotas_get_n_slots (quotas);
+  g_autofree guint *counts = g_new0 (guint, MAX (n_slots, 1));
+  g_autofree gboolean *seen = g_new0 (gboolean, MAX (kl_pool_get_n_people (pool), 1));
+  g_autofree gboolean *household_taken = g_new0 (gboolean, MAX (kl_pool_get_n_households (pool), 1));
+  guint first = messages->len;
+
+  if (n_people != k)
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "panel_wrong_size");
+      kl_message_set_param_int (m, "count", n_people);
+      kl_message_set_param_int (m, "number_wanted", k);
+    }
+
+  for (guint i = 0; i < n_people; i++)
+    {
+      int household = kl_pool_get_household (pool, panel[i]);
+
+      if (seen[panel[i]])
+        kl_message_set_param (kl_messages_add (messages, KL_SEVERITY_ERROR, "panel_repeats_person"),
+                              "id", kl_pool_get_id (pool, panel[i]));
+      seen[panel[i]] = TRUE;
+
+      if (household != KL_NO_HOUSEHOLD && household_taken[household])
+        kl_message_set_param (kl_messages_add (messages, KL_SEVERITY_ERROR, "panel_shares_household"),
+                              "id", kl_pool_get_id (pool, panel[i]));
+      if (household != KL_NO_HOUSEHOLD)
+        household_taken[household] = TRUE;
+
+      for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+        counts[kl_quotas_get_slot (quotas, f, kl_pool_get_value (pool, panel[i], f))]++;
+    }
+
+  for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        const KlQuotaValue *quota = kl_quotas_get_value (quotas, f, v);
+        guint count = counts[kl_quotas_get_slot (quotas, f, v)];
+
+        if (count < (guint) quota->min || count > (guint) quota->max)
+          {
+            KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "panel_misses_quota");
+            kl_message_set_param (m, "feature", kl_quotas_get_feature (quotas, f)->name);
+            kl_message_set_param (m, "value", quota->name);
+            kl_message_set_param_int (m, "count", count);
+            kl_message_set_param_int (m, "min", quota->min);
+            kl_message_set_param_int (m, "max", quota->max);
+          }
+      }
+
+  return messages->len == first;
+}
+
+static void
+keep_panel (KlRun       *self,
+            const guint *working_panel,
+            guint        k)
+{
+  GArray *panel = g_array_sized_new (FALSE, FALSE, sizeof (guint), k);
+
+  /* Indices into the caller's pool, whose rows the outputs are made of. */
+  for (guint i = 0; i < k; i++)
+    {
+      guint original = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, working_panel[i]));
+      g_array_append_val (panel, original);
+    }
+  g_ptr_array_add (self->panels, panel);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+gboolean
+kl_run_execute (KlRun               *self,
+                KlProgressReporter  *reporter,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  g_autoptr(KlRandom) random = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint *panel = NULL;
+  KlAlgorithmContext ctx = { 0 };
+  KlProgress progress;
+  guint k = MAX (self->params.number_wanted, 0);
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
+  self->started = TRUE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (!check_params (self, error) || !pre_checks (self, error))
+    return FALSE;
+
+  random = kl_random_new (self->params.seed);
+  self->secure = kl_random_is_secure (random);
+  if (self->secure)
+    kl_report_add_line (self->report, KL_LEVEL_NORMAL, "random_secure");
+  else
+    kl_message_set_param_int (kl_report_add_line (self->report, KL_LEVEL_NORMAL, "random_seed_set"),
+                              "seed", self->params.seed);
+
+  if (self->params.test_selection)
+    kl_report_add_line (self->report, KL_LEVEL_CRITICAL, "test_selection_warning");
+
+  add_initial_table (self);
+
+  kl_progress_init (&progress, reporter);
+  ctx.pool = self->working;
+  ctx.quotas = kl_pool_get_quotas (self->working);
+  ctx.k = k;
+  ctx.random = random;
+  ctx.progress = &progress;
+  ctx.report = self->report;
+  ctx.cancellable = cancellable;
+  panel = g_new0 (guint, MAX (k, 1));
+
+  if (self->params.test_selection || self->params.algorithm != KL_ALGORITHM_LEGACY)
+    {
+      /* Never fake an algorithm: say plainly what this build cannot do. */
+      g_autoptr(GPtrArray) messages = kl_messages_new ();
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "algorithm_not_available");
+
+      kl_message_set_param (m, "algorithm", self->params.test_selection
+                                              ? "test selection"
+                                              : kl_algorithm_to_string (self->params.algorithm));
+      fail_with (self, messages, KL_ERROR_CONFIGURATION, &local_error);
+      goto out;
+    }
+
+  if (!kl_legacy_select (&ctx, self->params.max_attempts, panel, &local_error))
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr(GPtrArray) messages = kl_messages_new ();
+          KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "selection_error");
+          kl_message_set_param (m, "error", local_error->message);
+          kl_report_add_error (self->report, messages, TRUE);
+        }
+      goto out;
+    }
+
+  /* Check the result as an auditor would before anyone sees it. */
+  {
+    g_autoptr(GPtrArray) breaches = kl_messages_new ();
+
+    if (!kl_panel_check (self->working, panel, k, k, breaches))
+      {
+        fail_with (self, breaches, KL_ERROR_SELECTION_FAILED, &local_error);
+        goto out;
+      }
+  }
+
+  keep_panel (self, panel, k);
+  add_final_table (self, panel, k);
+  ok = TRUE;
+
+out:
+  kl_progress_clear (&progress);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+static void
+execute_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  KlRun *self = g_task_get_task_data (task);
+  KlProgressReporter *reporter = source_object ? KL_PROGRESS_REPORTER (source_object) : NULL;
+  GError *error = NULL;
+
+  if (kl_run_execute (self, reporter, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * kl_run_execute_async:
+ *
+ * Runs the selection in a worker thread. The reporter is called from that
+ * thread: marshal its events to the main loop before touching widgets.
+ */
+void
+kl_run_execute_async (KlRun               *self,
+                      KlProgressReporter  *reporter,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  task = g_task_new (reporter, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_run_execute_async);
+  g_task_set_task_data (task, kl_run_ref (self), (GDestroyNotify) kl_run_unref);
+  /* A cancelled run still returns its own error; nothing is skipped. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, execute_in_thread);
+}
+
+gboolean
+kl_run_execute_finish (KlRun         *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_run_execute_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+KlReport *
+kl_run_get_report (KlRun *self)
+{
+  return self->report;
+}
+
+KlPool *
+kl_run_get_pool (KlRun *self)
+{
+  return self->pool;
+}
+
+KlPool *
+kl_run_get_working_pool (KlRun *self)
+{
+  return self->working;
+}
+
+const KlRunParams *
+kl_run_get_params (KlRun *self)
+{
+  return &self->params;
+}
+
+guint
+kl_run_get_n_panels (KlRun *self)
+{
+  return self->panels->len;
+}
+
+const guint *
+kl_run_get_panel (KlRun *self,
+                  guint  index,
+                  guint *n_people)
+{
+  GArray *panel;
+
+  g_return_val_if_fail (index < self->panels->len, NULL);
+
+  panel = g_ptr_array_index (self->panels, index);
+  if (n_people)
+    *n_people = panel->len;
+  return (const guint *) panel->data;
+}
+
+gboolean
+kl_run_is_secure (KlRun *self)
+{
+  return self->secure;
+}

@@ -1,0 +1,75 @@
+/* kl-run.h — one selection, start to finish: the engine's single entry point
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#if !defined(KLEROTERION_INSIDE) && !defined(KLEROTERION_COMPILATION)
+# error "Only <kleroterion.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "kl-pool.h"
+#include "kl-progress-reporter.h"
+#include "kl-report.h"
+#include "kl-settings.h"
+
+G_BEGIN_DECLS
+
+/**
+ * KlRunParams:
+ * @number_wanted: the panel size
+ * @algorithm: which algorithm to run
+ * @seed: 0 for secure randomness, anything else for a reproducible run
+ * @test_selection: a quick, deliberately non-random panel to try quotas
+ * @number_selections: panels for a transparent lottery (1 for one panel)
+ * @max_seconds: time limit of diversimax
+ * @max_attempts: attempts of the legacy algorithm
+ *
+ * Set up with kl_run_params_init(), which takes the settings' values.
+ */
+typedef struct {
+  int number_wanted;
+  KlAlgorithm algorithm;
+  gint64 seed;
+  gboolean test_selection;
+  int number_selections;
+  double max_seconds;
+  int max_attempts;
+
+  /*< private >*/
+  gpointer reserved[8];
+} KlRunParams;
+
+void kl_run_params_init (KlRunParams *params, const KlSettings *settings);
+
+typedef struct _KlRun KlRun;
+
+GType        kl_run_get_type          (void) G_GNUC_CONST;
+KlRun       *kl_run_new               (KlPool *pool, const KlSettings *settings,
+                                       KlPool *already_selected, const KlRunParams *params);
+KlRun       *kl_run_ref               (KlRun *run);
+void         kl_run_unref             (KlRun *run);
+
+gboolean     kl_run_execute           (KlRun *run, KlProgressReporter *reporter,
+                                       GCancellable *cancellable, GError **error);
+void         kl_run_execute_async     (KlRun *run, KlProgressReporter *reporter,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean     kl_run_execute_finish    (KlRun *run, GAsyncResult *result, GError **error);
+
+KlReport    *kl_run_get_report        (KlRun *run);
+KlPool      *kl_run_get_pool          (KlRun *run);
+KlPool      *kl_run_get_working_pool  (KlRun *run);
+const KlRunParams *kl_run_get_params  (KlRun *run);
+guint        kl_run_get_n_panels      (KlRun *run);
+const guint *kl_run_get_panel         (KlRun *run, guint index, guint *n_people);
+gboolean     kl_run_is_secure         (KlRun *run);
+
+gboolean     kl_panel_check           (KlPool *pool, const guint *panel, guint n_people,
+                                       guint k, GPtrArray *messages);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlRun, kl_run_unref)
+
+G_END_DECLS
