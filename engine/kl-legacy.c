@@ -486,6 +486,10 @@ attempt (Legacy *self,
       guint slot = 0, person;
       int q = 0;
 
+      /* Checked at every seat, so a large panel stops within milliseconds. */
+      if (g_cancellable_is_cancelled (self->ctx->cancellable))
+        return FALSE;
+
       if (self->n_slots > 0)
         {
           if (!pick_value (self, c, &slot, &q))
@@ -566,13 +570,16 @@ kl_legacy_select (KlAlgorithmContext  *ctx,
       self.lines = ctx->report ? kl_report_new () : NULL;
       self.failure = kl_messages_new ();
 
-      if (attempt (&self, panel))
+      if (attempt (&self, panel) && !g_cancellable_is_cancelled (ctx->cancellable))
         {
           if (ctx->report != NULL)
             kl_report_append (ctx->report, self.lines);
           done = TRUE;
           break;
         }
+
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        break;
 
       if (ctx->report != NULL)
         {

@@ -2,7 +2,8 @@
  *
  * A reporter that fails is logged as a warning and the run carries on: a
  * broken progress bar must never cost an organiser a ten-minute selection.
- * A phase that is open is always ended, on every path out of a run.
+ * A phase that is open is always ended, on every path out of a run. A NULL
+ * KlProgress (an algorithm run for analysis) reports nothing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,8 @@ kl_progress_init (KlProgress         *self,
 void
 kl_progress_clear (KlProgress *self)
 {
+  if (self == NULL)
+    return;
   kl_progress_end (self);
   g_clear_object (&self->reporter);
 }
@@ -50,6 +53,9 @@ kl_progress_start (KlProgress *self,
   g_autofree char *message = NULL;
   va_list args;
 
+  if (self == NULL)
+    return;
+
   kl_progress_end (self);
   self->phase = g_strdup (name);
 
@@ -74,7 +80,7 @@ kl_progress_update (KlProgress *self,
   g_autofree char *message = NULL;
   va_list args;
 
-  if (self->reporter == NULL || self->phase == NULL)
+  if (self == NULL || self->reporter == NULL || self->phase == NULL)
     return;
 
   va_start (args, format);
@@ -90,7 +96,7 @@ kl_progress_end (KlProgress *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->phase == NULL)
+  if (self == NULL || self->phase == NULL)
     return;
 
   if (self->reporter != NULL && !kl_progress_reporter_end_phase (self->reporter, &error))

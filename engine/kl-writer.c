@@ -94,14 +94,17 @@ same_file (const char  *a,
  * reader sees the old file or the whole new one and a failure (full disk,
  * missing folder) leaves no partial file behind.
  */
+/**
+ * kl_file_check_writable:
+ *
+ * The checks kl_file_write_atomic() makes before writing, for callers that
+ * want to refuse a bad output path before a long run rather than after it.
+ */
 gboolean
-kl_file_write_atomic (const char          *path,
-                      const char          *contents,
-                      gsize                length,
-                      const char * const  *inputs,
-                      GError             **error)
+kl_file_check_writable (const char          *path,
+                        const char * const  *inputs,
+                        GError             **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *folder = NULL;
   struct stat target_stat;
   gboolean exists;
@@ -129,6 +132,21 @@ kl_file_write_atomic (const char          *path,
       set_file_error (error, "output_folder_missing", path, folder);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+gboolean
+kl_file_write_atomic (const char          *path,
+                      const char          *contents,
+                      gsize                length,
+                      const char * const  *inputs,
+                      GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!kl_file_check_writable (path, inputs, error))
+    return FALSE;
 
   if (!g_file_set_contents_full (path, contents, length,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 void     kl_csv_append_row    (GString *out, const char * const *cells, guint n_cells);
 char    *kl_csv_from_rows     (GPtrArray *rows);
+gboolean kl_file_check_writable (const char *path, const char * const *inputs, GError **error);
 gboolean kl_file_write_atomic (const char *path, const char *contents, gsize length,
                                const char * const *inputs, GError **error);
 gboolean kl_csv_write_rows    (const char *path, GPtrArray *rows,

@@ -19,4 +19,5 @@
 # include "kl-reporters.h"
 # include "kl-report.h"
 # include "kl-run.h"
+# include "kl-analysis.h"
 #undef KLEROTERION_INSIDE

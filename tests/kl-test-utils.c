@@ -122,3 +122,66 @@ kl_test_assert_message (const char *file,
   }
   return m;
 }
+
+void
+kl_test_inputs_load (KlTestInputs *inputs,
+                     const char   *quotas_csv,
+                     const char   *pool_csv,
+                     const char   *settings_toml)
+{
+  g_autoptr(KlTable) quota_table = kl_test_table (quotas_csv);
+  g_autoptr(KlTable) pool_table = kl_test_table (pool_csv);
+  g_autoptr(GError) error = NULL;
+
+  inputs->settings = kl_settings_load_data (settings_toml ? settings_toml : "id_column = \"id\"\n",
+                                            "settings.toml", NULL, &error);
+  g_assert_no_error (error);
+  inputs->quotas = kl_quotas_load (quota_table, 0, NULL, &error);
+  g_assert_no_error (error);
+  inputs->pool = kl_pool_load (pool_table, inputs->quotas, inputs->settings, NULL, &error);
+  g_assert_no_error (error);
+}
+
+void
+kl_test_inputs_generate (KlTestInputs             *inputs,
+                         const KlGeneratorOptions *options)
+{
+  g_autofree char *pool_csv = NULL;
+  g_autofree char *quotas_csv = NULL;
+  g_autofree char *toml = NULL;
+  g_autoptr(KlSettings) settings = NULL;
+
+  g_assert_true (kl_generate (options, &pool_csv, &quotas_csv, &settings, NULL));
+  toml = kl_settings_to_toml (settings);
+  kl_test_inputs_load (inputs, quotas_csv, pool_csv, toml);
+}
+
+void
+kl_test_inputs_clear (KlTestInputs *inputs)
+{
+  g_clear_pointer (&inputs->settings, kl_settings_free);
+  g_clear_pointer (&inputs->quotas, kl_quotas_unref);
+  g_clear_pointer (&inputs->pool, kl_pool_unref);
+}
+
+/* Runs and returns the run whether or not it succeeded. */
+KlRun *
+kl_test_run (KlTestInputs        *inputs,
+             KlAlgorithm          algorithm,
+             int                  k,
+             gint64               seed,
+             KlProgressReporter  *reporter,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  KlRunParams params;
+  KlRun *run;
+
+  kl_run_params_init (&params, inputs->settings);
+  params.algorithm = algorithm;
+  params.number_wanted = k;
+  params.seed = seed;
+  run = kl_run_new (inputs->pool, inputs->settings, NULL, &params);
+  kl_run_execute (run, reporter, cancellable, error);
+  return run;
+}

@@ -6,6 +6,8 @@
 
 #include <kleroterion.h>
 
+#include "kl-recording-reporter.h"
+
 G_BEGIN_DECLS
 
 void       kl_test_init          (int *argc, char ***argv);
@@ -13,6 +15,20 @@ KlMessage *kl_test_find_message  (GPtrArray *messages, const char *code, int lin
 char      *kl_test_write_file    (const char *name, const char *contents);
 const char *kl_test_dir          (void);
 KlTable   *kl_test_table         (const char *csv);
+
+typedef struct {
+  KlSettings *settings;
+  KlQuotas *quotas;
+  KlPool *pool;
+} KlTestInputs;
+
+void       kl_test_inputs_load   (KlTestInputs *inputs, const char *quotas_csv,
+                                  const char *pool_csv, const char *settings_toml);
+void       kl_test_inputs_generate (KlTestInputs *inputs, const KlGeneratorOptions *options);
+void       kl_test_inputs_clear  (KlTestInputs *inputs);
+KlRun     *kl_test_run           (KlTestInputs *inputs, KlAlgorithm algorithm, int k,
+                                  gint64 seed, KlProgressReporter *reporter,
+                                  GCancellable *cancellable, GError **error);
 
 /* Asserts that @messages holds @code on @line (0: any line) and, when
  * @column is not NULL, that it names that column. Returns the message. */
