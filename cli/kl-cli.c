@@ -7,6 +7,9 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 
 #include "kl-cli.h"
 
@@ -18,6 +21,9 @@ typedef struct {
 
 static const Command commands[] = {
   { "check", kl_cli_check, N_("Check settings, quotas and pool, and report every problem") },
+  { "select", kl_cli_select, N_("Select a panel and write the selected and remaining people") },
+  { "csv", kl_cli_select, N_("The same as select (the Python tool's name for it)") },
+  { "analyse", kl_cli_analyse, N_("Estimate each person's chance under the legacy algorithm") },
   { "gen-sample", kl_cli_gen_sample, N_("Write a simple random pool that matches a quota file") },
   { "generate", kl_cli_generate, N_("Write a realistic synthetic pool, quotas and settings") },
   { "default-settings", kl_cli_default_settings, N_("Write a settings file with the defaults") },
@@ -229,4 +235,131 @@ kl_cli_inputs_clear (KlCliInputs *inputs)
   g_clear_pointer (&inputs->quotas, kl_quotas_unref);
   g_clear_pointer (&inputs->pool, kl_pool_unref);
   g_clear_pointer (&inputs->already_selected, kl_pool_unref);
+}
+
+/* auto: a live bar on a terminal, nothing otherwise, so logs stay clean. */
+KlProgressReporter *
+kl_cli_make_reporter (const char *mode,
+                      const char *command,
+                      int        *status)
+{
+  *status = KL_EXIT_OK;
+
+  if (mode == NULL || g_str_equal (mode, "auto"))
+    mode = isatty (STDERR_FILENO) ? "bar" : "none";
+
+  if (g_str_equal (mode, "none"))
+    return NULL;
+
+  if (g_str_equal (mode, "bar"))
+    {
+      g_autoptr(KlProgressReporter) bar = kl_terminal_reporter_new (stderr);
+      return kl_throttle_reporter_new (bar, G_USEC_PER_SEC / 10);
+    }
+
+  if (g_str_equal (mode, "jsonl"))
+    {
+      g_autoptr(GOutputStream) stream = g_unix_output_stream_new (STDERR_FILENO, FALSE);
+      return kl_jsonl_reporter_new (stream);
+    }
+
+  *status = kl_cli_usage_error (command, _("--progress takes auto, bar, jsonl or none, not “%s”"), mode);
+  return NULL;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GError *error;
+  gboolean done;
+} ThreadRun;
+
+static void
+on_thread_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ThreadRun *run = user_data;
+
+  g_task_propagate_boolean (G_TASK (result), &run->error);
+  run->done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs @func in a worker thread while the main thread waits for Ctrl-C,
+ * which cancels the work: the engine stops promptly and nothing is written.
+ * @func must return a boolean through its GTask. */
+gboolean
+kl_cli_run_in_thread (GTaskThreadFunc   func,
+                      gpointer          data,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  ThreadRun run = { 0 };
+  GTask *task;
+  guint interrupt, terminate;
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  task = g_task_new (NULL, cancellable, on_thread_done, &run);
+  g_task_set_task_data (task, data, NULL);
+  g_task_set_return_on_cancel (task, FALSE);
+
+  interrupt = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+  terminate = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
+  g_task_run_in_thread (task, func);
+  g_object_unref (task);
+  while (!run.done)
+    g_main_loop_run (run.loop);
+  g_source_remove (interrupt);
+  g_source_remove (terminate);
+  g_main_loop_unref (run.loop);
+
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+kl_cli_exit_for_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return KL_EXIT_INTERRUPTED;
+  if (error->domain != KL_ERROR)
+    return KL_EXIT_FAILED;
+
+  switch (error->code)
+    {
+    case KL_ERROR_FILE:
+    case KL_ERROR_BAD_DATA:
+    case KL_ERROR_BAD_SETTINGS:
+      return KL_EXIT_BAD_INPUT;
+    case KL_ERROR_CONFIGURATION:
+      return KL_EXIT_USAGE;
+    case KL_ERROR_INFEASIBLE:
+    case KL_ERROR_CANNOT_RELAX:
+      return KL_EXIT_INFEASIBLE;
+    case KL_ERROR_SELECTION_FAILED:
+    case KL_ERROR_SOLVER:
+    default:
+      return KL_EXIT_FAILED;
+    }
+}
+
+int
+kl_cli_parse_algorithm (const char  *name,
+                        const char  *command,
+                        KlAlgorithm *algorithm)
+{
+  if (name == NULL || kl_algorithm_from_string (name, algorithm))
+    return KL_EXIT_OK;
+  return kl_cli_usage_error (command, _("--algorithm takes legacy, maximin, nash, leximin or diversimax, not “%s”"), name);
 }

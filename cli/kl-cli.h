@@ -40,6 +40,14 @@ int         kl_cli_check               (int argc, char **argv);
 int         kl_cli_gen_sample          (int argc, char **argv);
 int         kl_cli_generate            (int argc, char **argv);
 int         kl_cli_default_settings    (int argc, char **argv);
+int         kl_cli_select              (int argc, char **argv);
+int         kl_cli_analyse             (int argc, char **argv);
+
+KlProgressReporter *kl_cli_make_reporter (const char *mode, const char *command, int *status);
+gboolean    kl_cli_run_in_thread       (GTaskThreadFunc func, gpointer data,
+                                        GCancellable *cancellable, GError **error);
+int         kl_cli_exit_for_error      (const GError *error);
+int         kl_cli_parse_algorithm     (const char *name, const char *command, KlAlgorithm *algorithm);
 
 GOptionGroup *kl_cli_input_option_group (KlCliInputOptions *options);
 void        kl_cli_input_options_clear (KlCliInputOptions *options);

@@ -130,6 +130,17 @@ check_params (KlRun   *self,
     return fail_one (self, KL_ERROR_CONFIGURATION, "legacy_multiple_selections", error);
   if (!p->test_selection && p->algorithm == KL_ALGORITHM_DIVERSIMAX && p->number_selections != 1)
     return fail_one (self, KL_ERROR_CONFIGURATION, "diversimax_multiple_selections", error);
+
+  /* Never fake an algorithm: say plainly what this build cannot do. */
+  if (p->test_selection || p->algorithm != KL_ALGORITHM_LEGACY)
+    {
+      g_autoptr(GPtrArray) messages = kl_messages_new ();
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "algorithm_not_available");
+
+      kl_message_set_param (m, "algorithm", p->test_selection ? "test selection"
+                                                              : kl_algorithm_to_string (p->algorithm));
+      return fail_with (self, messages, KL_ERROR_CONFIGURATION, error);
+    }
   return TRUE;
 }
 
@@ -147,7 +158,11 @@ pre_checks (KlRun   *self,
     kl_report_add_message (self->report, KL_LEVEL_NORMAL, g_ptr_array_index (messages, i));
   g_ptr_array_set_size (messages, 0);
 
-  kl_quotas_check (kl_pool_get_quotas (self->working), k, messages);
+  /* The quotas contradicting themselves or the panel size is a problem in
+   * the files; a pool that cannot fill them is infeasibility. */
+  if (!kl_quotas_check (kl_pool_get_quotas (self->working), k, messages))
+    return fail_with (self, messages, KL_ERROR_BAD_DATA, error);
+
   if (k > kl_pool_get_n_people (self->working))
     {
       KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "pool_smaller_than_panel");
@@ -157,7 +172,7 @@ pre_checks (KlRun   *self,
   kl_pool_check_enough_people (self->working, messages);
 
   if (messages->len > 0)
-    return fail_with (self, messages, KL_ERROR_BAD_DATA, error);
+    return fail_with (self, messages, KL_ERROR_INFEASIBLE, error);
   return TRUE;
 }
 
@@ -290,6 +305,14 @@ kl_panel_check (KlPool      *pool,
   return messages->len == first;
 }
 
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
 static void
 keep_panel (KlRun       *self,
             const guint *working_panel,
@@ -297,12 +320,14 @@ keep_panel (KlRun       *self,
 {
   GArray *panel = g_array_sized_new (FALSE, FALSE, sizeof (guint), k);
 
-  /* Indices into the caller's pool, whose rows the outputs are made of. */
+  /* Indices into the caller's pool, whose rows the outputs are made of, in
+   * pool order so every listing of the panel reads the same. */
   for (guint i = 0; i < k; i++)
     {
       guint original = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, working_panel[i]));
       g_array_append_val (panel, original);
     }
+  g_array_sort (panel, compare_uint);
   g_ptr_array_add (self->panels, panel);
 }
 
@@ -354,19 +379,6 @@ kl_run_execute (KlRun               *self,
   ctx.report = self->report;
   ctx.cancellable = cancellable;
   panel = g_new0 (guint, MAX (k, 1));
-
-  if (self->params.test_selection || self->params.algorithm != KL_ALGORITHM_LEGACY)
-    {
-      /* Never fake an algorithm: say plainly what this build cannot do. */
-      g_autoptr(GPtrArray) messages = kl_messages_new ();
-      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "algorithm_not_available");
-
-      kl_message_set_param (m, "algorithm", self->params.test_selection
-                                              ? "test selection"
-                                              : kl_algorithm_to_string (self->params.algorithm));
-      fail_with (self, messages, KL_ERROR_CONFIGURATION, &local_error);
-      goto out;
-    }
 
   if (!kl_legacy_select (&ctx, self->params.max_attempts, panel, &local_error))
     {

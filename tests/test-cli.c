@@ -5,6 +5,9 @@
 #include "kl-test-utils.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdlib.h>
 
 typedef struct {
   int status;
@@ -234,6 +237,240 @@ test_default_settings (void)
   g_assert_cmpint (twice.status, ==, 2);
 }
 
+static char *
+read_text (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+test_select_legacy (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "sel.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "rem.csv", NULL);
+  g_autofree char *selected2 = g_build_filename (kl_test_dir (), "sel2.csv", NULL);
+  g_autofree char *remaining2 = g_build_filename (kl_test_dir (), "rem2.csv", NULL);
+  g_autofree char *report = g_build_filename (kl_test_dir (), "report.json", NULL);
+  g_autofree char *html = g_build_filename (kl_test_dir (), "report.html", NULL);
+  g_autofree char *first = NULL, *second = NULL, *json = NULL, *page = NULL;
+  g_autoptr(KlTable) selected_table = NULL;
+  g_autoptr(KlTable) remaining_table = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run_cli (&run, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+           "--algorithm", "legacy", "--seed", "7", "-s", selected, "-r", remaining,
+           "--report", report, "--progress", "none", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "SUCCESS"));
+  g_assert_nonnull (strstr (run.out, "Randomness: seed 7"));
+
+  selected_table = kl_table_read_file (selected, NULL, NULL);
+  remaining_table = kl_table_read_file (remaining, NULL, NULL);
+  g_assert_cmpuint (selected_table->n_rows, ==, 30);
+  g_assert_cmpuint (remaining_table->n_rows, ==, 270);
+  {
+    g_autofree char *header = g_strjoinv (",", selected_table->header);
+    g_assert_cmpstr (header, ==, "id,first_name,last_name,email,phone,address1,postcode,gender,age,region,education");
+  }
+  /* Pool order: ids rise. */
+  for (guint i = 1; i < selected_table->n_rows; i++)
+    g_assert_cmpstr (kl_table_get_cell (selected_table, i - 1, 0), <, kl_table_get_cell (selected_table, i, 0));
+  /* CRLF, as the Python tool writes. */
+  first = read_text (selected);
+  g_assert_nonnull (strstr (first, "education\r\n"));
+
+  /* The same seed gives the same panel: the draw can be repeated by anyone. */
+  run_cli (&again, "csv", "--settings", settings, "--features-csv", quotas, "--people-csv", pool,
+           "--number-wanted", "30", "--algorithm", "legacy", "--seed", "7",
+           "--selected-csv", selected2, "--remaining-csv", remaining2, "--no-progress",
+           "--report", html, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  second = read_text (selected2);
+  g_assert_cmpstr (first, ==, second);
+  page = read_text (html);
+  g_assert_true (g_str_has_prefix (page, "<!DOCTYPE html>"));
+  g_assert_nonnull (strstr (page, "<table>"));
+
+  /* The JSON report is an audit record: inputs with checksums, the seed,
+   * and the panel. */
+  json = read_text (report);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "algorithm"), ==, "legacy");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "random"), "seed"), ==, 7);
+  g_assert_cmpuint (strlen (json_object_get_string_member (
+      json_object_get_object_member (json_object_get_object_member (root, "inputs"), "people"), "sha256")), ==, 64);
+  g_assert_cmpuint (json_array_get_length (json_array_get_array_element (
+      json_object_get_array_member (root, "panels"), 0)), ==, 30);
+  g_assert_nonnull (json_object_get_object_member (root, "report"));
+}
+
+static void
+test_select_exit_codes (void)
+{
+  g_auto(Run) usage = { 0 };
+  g_auto(Run) not_built = { 0 };
+  g_auto(Run) bad_input = { 0 };
+  g_auto(Run) infeasible = { 0 };
+  g_auto(Run) gave_up = { 0 };
+  g_auto(Run) over_input = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *out = g_build_filename (kl_test_dir (), "x-sel.csv", NULL);
+  g_autofree char *rem = g_build_filename (kl_test_dir (), "x-rem.csv", NULL);
+  g_autofree char *hard_settings = kl_test_write_file ("hard.toml", "id_column = \"id\"\nmax_attempts = 20\n"
+                                                       "check_same_address = true\n"
+                                                       "check_same_address_columns = [\"home\"]\n");
+  g_autofree char *hard_quotas = kl_test_write_file ("hard-quotas.csv", "feature,value,min,max\ng,m,2,2\ng,f,2,2\n");
+  g_autofree char *hard_pool = kl_test_write_file ("hard-pool.csv", "id,g,home\n1,m,a\n2,f,a\n3,m,b\n4,f,b\n5,m,c\n");
+  g_autofree char *original = read_text (quotas);
+  g_autofree char *changed = NULL;
+  g_autofree char *short_quotas = NULL;
+
+  {
+    g_auto(GStrv) parts = g_strsplit (original, "gender,Non-binary,0,2,", 2);
+    g_assert_nonnull (parts[1]);
+    changed = g_strconcat (parts[0], "gender,Non-binary,5,6,", parts[1], NULL);
+    short_quotas = kl_test_write_file ("short-quotas.csv", changed);
+  }
+
+  run_cli (&usage, "select", "-S", settings, "-f", quotas, "-p", pool, "-s", out, "-r", rem, NULL);
+  g_assert_cmpint (usage.status, ==, 2);
+  g_assert_nonnull (strstr (usage.err, "--number-wanted"));
+
+  /* An algorithm this version lacks is refused, never faked. */
+  run_cli (&not_built, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+           "--algorithm", "leximin", "-s", out, "-r", rem, NULL);
+  g_assert_cmpint (not_built.status, ==, 2);
+  g_assert_nonnull (strstr (not_built.err, "leximin algorithm is not available"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  run_cli (&bad_input, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "300",
+           "--algorithm", "legacy", "-s", out, "-r", rem, NULL);
+  g_assert_cmpint (bad_input.status, ==, 3);
+  g_assert_nonnull (strstr (bad_input.err, "fewer than the 300 people to select"));
+
+  /* The files are fine, but the pool has 2 non-binary people where 5 are
+   * needed: infeasible quotas. */
+  run_cli (&infeasible, "select", "-S", settings, "-f", short_quotas, "-p", pool, "-n", "30",
+           "--algorithm", "legacy", "-s", out, "-r", rem, NULL);
+  g_assert_cmpint (infeasible.status, ==, 4);
+  g_assert_nonnull (strstr (infeasible.err, "needs at least 5 people, but the pool has only 2"));
+
+  /* Feasible by the counts, impossible with the households: legacy gives up. */
+  run_cli (&gave_up, "select", "-S", hard_settings, "-f", hard_quotas, "-p", hard_pool, "-n", "4",
+           "--algorithm", "legacy", "-s", out, "-r", rem, NULL);
+  g_assert_cmpint (gave_up.status, ==, 1);
+  g_assert_nonnull (strstr (gave_up.err, "failed 20 times"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (rem, G_FILE_TEST_EXISTS));
+
+  /* Writing over an input is refused before anything runs. */
+  run_cli (&over_input, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+           "--algorithm", "legacy", "-s", out, "-r", pool, NULL);
+  g_assert_cmpint (over_input.status, ==, 2);
+  g_assert_nonnull (strstr (over_input.err, "will not be written over"));
+}
+
+static void
+test_select_jsonl_progress (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *out = g_build_filename (kl_test_dir (), "j-sel.csv", NULL);
+  g_autofree char *rem = g_build_filename (kl_test_dir (), "j-rem.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  guint events = 0;
+
+  run_cli (&run, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--algorithm", "legacy",
+           "--seed", "3", "-s", out, "-r", rem, "--progress", "jsonl", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = g_strsplit (run.err, "\n", -1);
+  for (guint i = 0; lines[i] && *lines[i]; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *event;
+
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      event = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (event, "phase"), ==, "legacy_attempt");
+      events++;
+    }
+  g_assert_cmpuint (events, >=, 3);
+}
+
+/* Ctrl-C cancels the run: status 130, no output files. */
+static void
+test_select_interrupted (void)
+{
+  g_autofree char *settings = kl_test_write_file ("forever.toml", "id_column = \"id\"\nmax_attempts = 2000000000\n"
+                                                  "check_same_address = true\n"
+                                                  "check_same_address_columns = [\"home\"]\n");
+  g_autofree char *quotas = kl_test_write_file ("forever-quotas.csv", "feature,value,min,max\ng,m,2,2\ng,f,2,2\n");
+  g_autofree char *pool = kl_test_write_file ("forever-pool.csv", "id,g,home\n1,m,a\n2,f,a\n3,m,b\n4,f,b\n5,m,c\n");
+  g_autofree char *out = g_build_filename (kl_test_dir (), "i-sel.csv", NULL);
+  g_autofree char *rem = g_build_filename (kl_test_dir (), "i-rem.csv", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("KL_CLI"), "select", "-S", settings, "-f", quotas, "-p", pool,
+                              "-n", "4", "--algorithm", "legacy", "-s", out, "-r", rem, NULL);
+  g_assert_no_error (error);
+  g_usleep (G_USEC_PER_SEC / 2);
+  start = g_get_monotonic_time ();
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  /* Promptly: well under a second (a generous bound for loaded machines). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (rem, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_analyse (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *out = g_build_filename (kl_test_dir (), "freq.csv", NULL);
+  g_autoptr(KlTable) table = NULL;
+  guint total = 0;
+
+  run_cli (&run, "analyse", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--algorithm", "legacy",
+           "--runs", "200", "-o", out, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "200 panels drawn"));
+  g_assert_nonnull (strstr (run.out, "equal chances would be 0.1000"));
+  table = kl_table_read_file (out, NULL, NULL);
+  g_assert_cmpuint (table->n_rows, ==, 300);
+  for (guint i = 0; i < table->n_rows; i++)
+    total += atoi (kl_table_get_cell (table, i, 1));
+  /* Every draw fills 30 seats. */
+  g_assert_cmpuint (total, ==, 200 * 30);
+
+  run_cli (&refused, "analyse", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+           "--algorithm", "maximin", NULL);
+  g_assert_cmpint (refused.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -248,6 +485,11 @@ main (int    argc,
   g_test_add_func ("/cli/gen-sample", test_gen_sample);
   g_test_add_func ("/cli/generate-then-check", test_generate_then_check);
   g_test_add_func ("/cli/default-settings", test_default_settings);
+  g_test_add_func ("/cli/select-legacy", test_select_legacy);
+  g_test_add_func ("/cli/select-exit-codes", test_select_exit_codes);
+  g_test_add_func ("/cli/select-jsonl-progress", test_select_jsonl_progress);
+  g_test_add_func ("/cli/select-interrupted", test_select_interrupted);
+  g_test_add_func ("/cli/analyse", test_analyse);
 
   return g_test_run ();
 }

@@ -101,7 +101,7 @@ test_impossible (void)
   kl_test_inputs_load (&in, "feature,value,min,max\ng,m,0,10\ng,f,0,10\n",
                        "id,g\n1,m\n2,m\n3,f\n4,f\n5,f\n6,f\n", NULL);
   too_many = kl_test_run (&in, KL_ALGORITHM_LEGACY, 10, 1, NULL, NULL, &error);
-  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_DATA);
+  g_assert_error (error, KL_ERROR, KL_ERROR_INFEASIBLE);
   g_assert_nonnull (strstr (error->message, "fewer than the 10 to select"));
   g_clear_error (&error);
   kl_test_inputs_clear (&in);
@@ -109,7 +109,7 @@ test_impossible (void)
   kl_test_inputs_load (&in, "feature,value,min,max\ng,m,3,3\ng,f,0,3\n",
                        "id,g\n1,m\n2,m\n3,f\n4,f\n5,f\n", NULL);
   too_few_men = kl_test_run (&in, KL_ALGORITHM_LEGACY, 3, 1, NULL, NULL, &error);
-  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_DATA);
+  g_assert_error (error, KL_ERROR, KL_ERROR_INFEASIBLE);
   g_assert_nonnull (strstr (error->message, "needs at least 3 people, but the pool has only 2"));
   kl_test_inputs_clear (&in);
 }
