@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "kl-cli.h"
 
@@ -37,14 +36,6 @@ analyse_in_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 int
 kl_cli_analyse (int    argc,
                 char **argv)
@@ -58,6 +49,7 @@ kl_cli_analyse (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *progress = NULL;
   g_autofree double *frequencies = NULL;
+  KlSummary summary;
   KlCliInputOptions options = { 0 };
   KlCliInputs loaded = { 0 };
   KlAlgorithm algorithm = KL_ALGORITHM_LEGACY;
@@ -126,7 +118,6 @@ kl_cli_analyse (int    argc,
     guint n = job.result->n_people;
     guint drawn = job.result->runs - job.result->failures;
     g_autoptr(GString) csv = g_string_new ("id,selected,frequency\r\n");
-    double sorted_median;
 
     frequencies = g_new0 (double, MAX (n, 1));
     for (guint i = 0; i < n; i++)
@@ -144,13 +135,12 @@ kl_cli_analyse (int    argc,
     if (output == NULL)
       fputs (csv->str, stdout);
 
-    qsort (frequencies, n, sizeof (double), compare_double);
-    sorted_median = n ? (n % 2 ? frequencies[n / 2] : (frequencies[n / 2 - 1] + frequencies[n / 2]) / 2) : 0;
+    kl_summary_compute (frequencies, n, &summary);
     fprintf (output ? stdout : stderr,
              _("%u panels drawn (%u attempts gave up) from %u people, %u seats each.\n"
                "Selection frequency: min %.4f, median %.4f, max %.4f (equal chances would be %.4f).\n"),
              drawn, job.result->failures, n, job.k,
-             n ? frequencies[0] : 0, sorted_median, n ? frequencies[n - 1] : 0,
+             summary.min, summary.median, summary.max,
              n ? (double) job.k / n : 0);
   }
 

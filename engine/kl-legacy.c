@@ -203,20 +203,26 @@ slot_names (Legacy      *self,
 }
 
 static KlMessage *
+name_slot (Legacy    *self,
+           KlMessage *m,
+           int        slot)
+{
+  const char *feature, *value;
+
+  if (slot < 0)
+    return m;
+  slot_names (self, slot, &feature, &value);
+  kl_message_set_param (m, "feature", feature);
+  kl_message_set_param (m, "value", value);
+  return m;
+}
+
+static KlMessage *
 fail (Legacy     *self,
       const char *code,
       int         slot)
 {
-  KlMessage *m = kl_messages_add (self->failure, KL_SEVERITY_ERROR, code);
-
-  if (slot >= 0)
-    {
-      const char *feature, *value;
-      slot_names (self, slot, &feature, &value);
-      kl_message_set_param (m, "feature", feature);
-      kl_message_set_param (m, "value", value);
-    }
-  return m;
+  return name_slot (self, kl_messages_add (self->failure, KL_SEVERITY_ERROR, code), slot);
 }
 
 static KlMessage *
@@ -225,20 +231,9 @@ line (Legacy     *self,
       const char *code,
       int         slot)
 {
-  KlMessage *m;
-
   if (self->lines == NULL)
     return NULL;
-
-  m = kl_report_add_line (self->lines, level, code);
-  if (slot >= 0)
-    {
-      const char *feature, *value;
-      slot_names (self, slot, &feature, &value);
-      kl_message_set_param (m, "feature", feature);
-      kl_message_set_param (m, "value", value);
-    }
-  return m;
+  return name_slot (self, kl_report_add_line (self->lines, level, code), slot);
 }
 
 static gboolean

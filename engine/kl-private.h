@@ -36,6 +36,8 @@ char         *kl_text_fold          (const char *text);
 gboolean      kl_text_is_ascii      (const char *text);
 KlCountStatus kl_text_parse_count   (const char *text, int *out);
 char         *kl_text_join_and      (GPtrArray *items);
+char         *kl_text_read_file     (const char *path, const char *missing_code, gsize *length,
+                                     GPtrArray *messages, GError **error);
 
 /* kl-pool.c: table columns behind a pool, for the output tables */
 int           kl_pool_get_id_column      (const KlPool *pool);

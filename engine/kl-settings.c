@@ -421,25 +421,10 @@ kl_settings_load_file (const char  *path,
                        GPtrArray   *messages,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) local_messages = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
+  g_autofree char *contents = kl_text_read_file (path, "settings_not_found", NULL, messages, error);
 
-  if (messages == NULL)
-    messages = local_messages = kl_messages_new ();
-
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      guint first = messages->len;
-      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR,
-                                      g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                                        ? "settings_not_found" : "file_unreadable");
-      kl_message_set_location (m, path, 0, 0, NULL, -1);
-      kl_message_set_param (m, "reason", local_error->message);
-      kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_FILE, error);
-      return NULL;
-    }
-
+  if (contents == NULL)
+    return NULL;
   return kl_settings_load_data (contents, path, messages, error);
 }
 

@@ -332,28 +332,14 @@ kl_table_read_file (const char  *path,
                     GPtrArray   *messages,
                     GError     **error)
 {
-  g_autoptr(GPtrArray) local_messages = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (messages == NULL)
-    messages = local_messages = kl_messages_new ();
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      guint first = messages->len;
-      KlMessage *m = add_file_message (messages, KL_SEVERITY_ERROR,
-                                       g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                                         ? "file_not_found" : "file_unreadable",
-                                       path, 0);
-      kl_message_set_param (m, "reason", local_error->message);
-      kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_FILE, error);
-      return NULL;
-    }
-
+  contents = kl_text_read_file (path, "file_not_found", &length, messages, error);
+  if (contents == NULL)
+    return NULL;
   return kl_table_read_data (contents, length, path, messages, error);
 }
 

@@ -133,3 +133,33 @@ kl_text_join_and (GPtrArray *items)
 
   return g_string_free (out, FALSE);
 }
+
+/* Reads a whole input file. A failure becomes a located message (with
+ * @missing_code when the file does not exist) and a KL_ERROR_FILE. */
+char *
+kl_text_read_file (const char  *path,
+                   const char  *missing_code,
+                   gsize       *length,
+                   GPtrArray   *messages,
+                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) local_messages = NULL;
+  char *contents = NULL;
+  KlMessage *m;
+  guint first;
+
+  if (g_file_get_contents (path, &contents, length, &local_error))
+    return contents;
+
+  if (messages == NULL)
+    messages = local_messages = kl_messages_new ();
+  first = messages->len;
+  m = kl_messages_add (messages, KL_SEVERITY_ERROR,
+                       g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                         ? missing_code : "file_unreadable");
+  kl_message_set_location (m, path, 0, 0, NULL, -1);
+  kl_message_set_param (m, "reason", local_error->message);
+  kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_FILE, error);
+  return NULL;
+}

@@ -20,4 +20,5 @@
 # include "kl-report.h"
 # include "kl-run.h"
 # include "kl-analysis.h"
+# include "kl-summary.h"
 #undef KLEROTERION_INSIDE

@@ -13,14 +13,6 @@
 #define RUNS 3
 #define DRAWS 10000
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -35,6 +27,7 @@ main (int    argc,
   double times[RUNS];
   guint failures = 0;
   struct rusage usage;
+  KlSummary summary;
 
   kl_generator_options_init (&options);
   options.n_people = 2000;
@@ -62,9 +55,9 @@ main (int    argc,
     }
 
   getrusage (RUSAGE_SELF, &usage);
-  qsort (times, RUNS, sizeof times[0], compare_double);
+  kl_summary_compute (times, RUNS, &summary);
   printf ("legacy: %d draws, 2000 people, 6 features, panel 200, households on:\n", DRAWS);
   printf ("  median %.2f s (min %.2f, max %.2f over %d runs), %u draws gave up, peak memory %.1f MB\n",
-          times[RUNS / 2], times[0], times[RUNS - 1], RUNS, failures, usage.ru_maxrss / 1024.0);
+          summary.median, summary.min, summary.max, RUNS, failures, usage.ru_maxrss / 1024.0);
   return 0;
 }

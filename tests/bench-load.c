@@ -19,14 +19,6 @@
 
 #define RUNS 5
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static void
 load_once (const char *settings_path,
            const char *quotas_path,
@@ -66,6 +58,7 @@ main (int    argc,
   KlGeneratorOptions options;
   double times[RUNS];
   struct rusage usage;
+  KlSummary summary;
 
   kl_generator_options_init (&options);
   options.n_people = 100000;
@@ -99,10 +92,10 @@ main (int    argc,
     }
 
   getrusage (RUSAGE_CHILDREN, &usage);
-  qsort (times, RUNS, sizeof times[0], compare_double);
+  kl_summary_compute (times, RUNS, &summary);
   printf ("load+validate 100000 people, 8 features, 10 kept columns:\n");
   printf ("  median %.3f s (min %.3f, max %.3f over %d runs), peak memory %.1f MB\n",
-          times[RUNS / 2], times[0], times[RUNS - 1], RUNS, usage.ru_maxrss / 1024.0);
+          summary.median, summary.min, summary.max, RUNS, usage.ru_maxrss / 1024.0);
 
   g_unlink (pool_path);
   g_unlink (quotas_path);

@@ -70,6 +70,25 @@ test_fail_collects_errors (void)
   g_assert_cmpstr (error->message, ==, "The file cannot be read: a\nThe file cannot be read: b");
 }
 
+static void
+test_summary (void)
+{
+  const double odd[] = { 3, 1, 2 };
+  const double even[] = { 4, 1, 3, 2 };
+  KlSummary summary;
+
+  kl_summary_compute (odd, 3, &summary);
+  g_assert_cmpfloat (summary.min, ==, 1);
+  g_assert_cmpfloat (summary.median, ==, 2);
+  g_assert_cmpfloat (summary.max, ==, 3);
+  g_assert_cmpfloat (summary.mean, ==, 2);
+  kl_summary_compute (even, 4, &summary);
+  g_assert_cmpfloat (summary.median, ==, 2.5);
+  g_assert_cmpfloat (even[0], ==, 4);  /* the input is not reordered */
+  kl_summary_compute (NULL, 0, &summary);
+  g_assert_cmpfloat (summary.max, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -80,6 +99,7 @@ main (int    argc,
   g_test_add_func ("/message/render", test_render);
   g_test_add_func ("/message/missing-parameter-kept", test_missing_parameter_kept);
   g_test_add_func ("/message/fail-collects-errors", test_fail_collects_errors);
+  g_test_add_func ("/message/summary", test_summary);
 
   return g_test_run ();
 }
