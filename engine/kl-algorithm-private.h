@@ -21,10 +21,33 @@ typedef struct {
   KlProgress *progress;
   KlReport *report;          /* NULL when nobody reads the details */
   GCancellable *cancellable;
+
+  /* out */
+  GPtrArray *problems;       /* messages explaining a failure, for the report */
+  KlQuotas *suggested_quotas;/* quotas that would make a panel possible */
 } KlAlgorithmContext;
+
+/* A lottery over panels: committees (each k sorted pool indices) and the
+ * probability of each. */
+typedef struct {
+  GPtrArray *committees;
+  GArray *probabilities;
+} KlDistribution;
+
+KlDistribution *kl_distribution_new  (void);
+void            kl_distribution_free (KlDistribution *distribution);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlDistribution, kl_distribution_free)
 
 /* One panel of ctx->k people, as indices into ctx->pool. */
 gboolean kl_legacy_select (KlAlgorithmContext *ctx, int max_attempts,
                            guint *panel, GError **error);
+
+typedef struct _KlCommitteeModel KlCommitteeModel;
+
+gboolean kl_relax_quotas  (KlAlgorithmContext *ctx, KlCommitteeModel *model,
+                           KlQuotas **suggested, GPtrArray *messages, GError **error);
+KlCommitteeModel *kl_committees_build_model (KlAlgorithmContext *ctx, guint *first_committee,
+                                             GError **error);
+KlDistribution *kl_maximin_run (KlAlgorithmContext *ctx, GError **error);
 
 G_END_DECLS

@@ -9,6 +9,9 @@
  */
 #include "kl-private.h"
 #include "kl-algorithm-private.h"
+#include "kl-committee-model-private.h"
+#include "kl-lottery-private.h"
+#include "kl-lp-private.h"
 
 struct _KlRun {
   grefcount ref_count;
@@ -19,6 +22,10 @@ struct _KlRun {
   KlRunParams params;
   KlReport *report;
   GPtrArray *panels;           /* of GArray of guint, indices into pool */
+  GPtrArray *committees;       /* of GArray of guint: the distribution, indices into pool */
+  GArray *committee_probabilities;
+  double *probabilities;       /* per person of pool, NULL without a distribution */
+  KlQuotas *suggested_quotas;
   gboolean secure;
   gboolean started;
 };
@@ -61,6 +68,8 @@ kl_run_new (KlPool            *pool,
   self->params = *params;
   self->report = kl_report_new ();
   self->panels = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->committees = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->committee_probabilities = g_array_new (FALSE, FALSE, sizeof (double));
   return self;
 }
 
@@ -85,6 +94,10 @@ kl_run_unref (KlRun *self)
   kl_settings_free (self->settings);
   kl_report_unref (self->report);
   g_ptr_array_unref (self->panels);
+  g_ptr_array_unref (self->committees);
+  g_array_unref (self->committee_probabilities);
+  g_free (self->probabilities);
+  g_clear_pointer (&self->suggested_quotas, kl_quotas_unref);
   g_free (self);
 }
 
@@ -132,13 +145,12 @@ check_params (KlRun   *self,
     return fail_one (self, KL_ERROR_CONFIGURATION, "diversimax_multiple_selections", error);
 
   /* Never fake an algorithm: say plainly what this build cannot do. */
-  if (p->test_selection || p->algorithm != KL_ALGORITHM_LEGACY)
+  if (!p->test_selection && p->algorithm != KL_ALGORITHM_LEGACY && p->algorithm != KL_ALGORITHM_MAXIMIN)
     {
       g_autoptr(GPtrArray) messages = kl_messages_new ();
       KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "algorithm_not_available");
 
-      kl_message_set_param (m, "algorithm", p->test_selection ? "test selection"
-                                                              : kl_algorithm_to_string (p->algorithm));
+      kl_message_set_param (m, "algorithm", kl_algorithm_to_string (p->algorithm));
       return fail_with (self, messages, KL_ERROR_CONFIGURATION, error);
     }
   return TRUE;
@@ -306,6 +318,19 @@ kl_panel_check (KlPool      *pool,
 }
 
 static int
+compare_by_probability (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  const double *p = user_data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (p[x] != p[y])
+    return p[x] < p[y] ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
+static int
 compare_uint (gconstpointer a,
               gconstpointer b)
 {
@@ -313,25 +338,163 @@ compare_uint (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-static void
-keep_panel (KlRun       *self,
-            const guint *working_panel,
-            guint        k)
+/* Indices into the caller's pool, whose rows the outputs are made of, in
+ * pool order so every listing of a panel reads the same. */
+static GArray *
+to_pool_indices (KlRun       *self,
+                 const guint *working_panel,
+                 guint        k)
 {
   GArray *panel = g_array_sized_new (FALSE, FALSE, sizeof (guint), k);
 
-  /* Indices into the caller's pool, whose rows the outputs are made of, in
-   * pool order so every listing of the panel reads the same. */
   for (guint i = 0; i < k; i++)
     {
       guint original = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, working_panel[i]));
       g_array_append_val (panel, original);
     }
   g_array_sort (panel, compare_uint);
-  g_ptr_array_add (self->panels, panel);
+  return panel;
+}
+
+static void
+keep_panel (KlRun       *self,
+            const guint *working_panel,
+            guint        k)
+{
+  g_ptr_array_add (self->panels, to_pool_indices (self, working_panel, k));
+}
+
+/* Spec 4.9.2: how many panels carry the distribution, and each person's
+ * chance, lowest first. */
+static void
+report_distribution (KlRun          *self,
+                     KlDistribution *distribution,
+                     const double   *marginals)
+{
+  static const char * const headers[] = { "table_agent_id", "table_probability",
+                                          "table_included_in", NULL };
+  guint n = kl_pool_get_n_people (self->working);
+  guint k = self->params.number_wanted;
+  g_autofree guint *inclusions = g_new0 (guint, MAX (n, 1));
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  KlMessage *m;
+
+  m = kl_report_add_line (self->report, KL_LEVEL_NORMAL, "distribution_stats");
+  kl_message_set_param_int (m, "total_committees", distribution->committees->len);
+  kl_message_set_param_int (m, "non_zero_committees", distribution->committees->len);
+
+  if (distribution->committees->len > n)
+    {
+      g_autofree char *smallest = NULL;
+      double low = 1;
+
+      for (guint c = 0; c < distribution->probabilities->len; c++)
+        low = MIN (low, g_array_index (distribution->probabilities, double, c));
+      smallest = g_strdup_printf ("%g", low);
+      m = kl_report_add_line (self->report, KL_LEVEL_NORMAL, "basic_solution_warning");
+      kl_message_set_param (m, "algorithm", kl_algorithm_to_string (self->params.algorithm));
+      kl_message_set_param_int (m, "num_panels", distribution->committees->len);
+      kl_message_set_param_int (m, "num_agents", n);
+      kl_message_set_param (m, "min_probs", smallest);
+    }
+
+  for (guint c = 0; c < distribution->committees->len; c++)
+    for (guint i = 0; i < k; i++)
+      inclusions[((guint *) g_ptr_array_index (distribution->committees, c))[i]]++;
+
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_qsort_with_data (order, n, sizeof (guint), compare_by_probability, (gpointer) marginals);
+  for (guint r = 0; r < n; r++)
+    {
+      char **row = g_new0 (char *, 4);
+      row[0] = g_strdup (kl_pool_get_id (self->working, order[r]));
+      row[1] = g_strdup_printf ("%.4f%%", marginals[order[r]] * 100);
+      row[2] = g_strdup_printf ("%u", inclusions[order[r]]);
+      g_ptr_array_add (rows, row);
+    }
+  kl_report_add_table (self->report, headers, rows);
+}
+
+static gboolean
+use_distribution (KlRun           *self,
+                  KlDistribution  *distribution,
+                  KlRandom        *random,
+                  GError         **error)
+{
+  guint k = self->params.number_wanted;
+  guint n = kl_pool_get_n_people (self->working);
+  g_autofree double *marginals = NULL;
+  g_autoptr(GArray) drawn = NULL;
+
+  kl_distribution_standardise (distribution);
+  marginals = kl_distribution_marginals (distribution, n, k);
+  report_distribution (self, distribution, marginals);
+
+  self->probabilities = g_new0 (double, MAX (kl_pool_get_n_people (self->pool), 1));
+  for (guint i = 0; i < n; i++)
+    self->probabilities[kl_pool_find_person (self->pool, kl_pool_get_id (self->working, i))] = marginals[i];
+  for (guint c = 0; c < distribution->committees->len; c++)
+    {
+      g_ptr_array_add (self->committees, to_pool_indices (self, g_ptr_array_index (distribution->committees, c), k));
+      g_array_append_val (self->committee_probabilities, g_array_index (distribution->probabilities, double, c));
+    }
+
+  drawn = kl_lottery_draw (distribution, self->params.number_selections, random);
+  if (drawn->len != (guint) self->params.number_selections)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SELECTION_FAILED,
+                   _("The lottery drew %u panels instead of %d."), drawn->len, self->params.number_selections);
+      return FALSE;
+    }
+  for (guint d = 0; d < drawn->len; d++)
+    keep_panel (self, g_ptr_array_index (distribution->committees, g_array_index (drawn, guint, d)), k);
+  return TRUE;
 }
 
 /* ---- the run ------------------------------------------------------------ */
+
+/* Spec 3.4: each algorithm, then the lottery for the distributions. */
+static gboolean
+dispatch (KlRun               *self,
+          KlAlgorithmContext  *ctx,
+          KlRandom            *random,
+          guint               *panel,
+          GError             **error)
+{
+  g_autoptr(KlDistribution) distribution = NULL;
+
+  if (self->params.test_selection)
+    {
+      /* The model's first feasible panel: quick and deliberately not random. */
+      g_autoptr(KlCommitteeModel) model = kl_committees_build_model (ctx, panel, error);
+
+      if (model == NULL)
+        return FALSE;
+      keep_panel (self, panel, ctx->k);
+      return TRUE;
+    }
+
+  switch (self->params.algorithm)
+    {
+    case KL_ALGORITHM_LEGACY:
+      if (!kl_legacy_select (ctx, self->params.max_attempts, panel, error))
+        return FALSE;
+      keep_panel (self, panel, ctx->k);
+      return TRUE;
+
+    case KL_ALGORITHM_MAXIMIN:
+      distribution = kl_maximin_run (ctx, error);
+      return distribution != NULL && use_distribution (self, distribution, random, error);
+
+    case KL_ALGORITHM_NASH:
+    case KL_ALGORITHM_LEXIMIN:
+    case KL_ALGORITHM_DIVERSIMAX:
+    default:
+      g_assert_not_reached ();
+    }
+}
 
 gboolean
 kl_run_execute (KlRun               *self,
@@ -380,35 +543,58 @@ kl_run_execute (KlRun               *self,
   ctx.cancellable = cancellable;
   panel = g_new0 (guint, MAX (k, 1));
 
-  if (!kl_legacy_select (&ctx, self->params.max_attempts, panel, &local_error))
+  /* A Cancel that came while the last step finished still counts. */
+  if (!dispatch (self, &ctx, random, panel, &local_error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     {
+      g_ptr_array_set_size (self->panels, 0);
+      if (ctx.suggested_quotas != NULL)
+        self->suggested_quotas = kl_quotas_ref (ctx.suggested_quotas);
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autoptr(GPtrArray) messages = kl_messages_new ();
-          KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "selection_error");
-          kl_message_set_param (m, "error", local_error->message);
+          g_autoptr(GPtrArray) messages = ctx.problems ? g_ptr_array_ref (ctx.problems) : kl_messages_new ();
+
+          if (messages->len == 0)
+            kl_message_set_param (kl_messages_add (messages, KL_SEVERITY_ERROR, "selection_error"),
+                                  "error", local_error->message);
           kl_report_add_error (self->report, messages, TRUE);
         }
       goto out;
     }
 
-  /* Check the result as an auditor would before anyone sees it. */
-  {
-    g_autoptr(GPtrArray) breaches = kl_messages_new ();
+  /* Check every panel as an auditor would before anyone sees it. */
+  for (guint p = 0; p < self->panels->len; p++)
+    {
+      g_autoptr(GPtrArray) breaches = kl_messages_new ();
+      GArray *chosen = g_ptr_array_index (self->panels, p);
 
-    if (!kl_panel_check (self->working, panel, k, k, breaches))
-      {
-        fail_with (self, breaches, KL_ERROR_SELECTION_FAILED, &local_error);
-        goto out;
-      }
-  }
+      if (!kl_panel_check (self->pool, (guint *) chosen->data, chosen->len, k, breaches))
+        {
+          g_ptr_array_set_size (self->panels, 0);
+          fail_with (self, breaches, KL_ERROR_SELECTION_FAILED, &local_error);
+          goto out;
+        }
+    }
 
-  keep_panel (self, panel, k);
-  add_final_table (self, panel, k);
+  if (self->panels->len == 1)
+    {
+      g_autofree guint *working_panel = g_new (guint, MAX (k, 1));
+      GArray *chosen = g_ptr_array_index (self->panels, 0);
+
+      for (guint i = 0; i < k; i++)
+        working_panel[i] = kl_pool_find_person (self->working, kl_pool_get_id (self->pool, g_array_index (chosen, guint, i)));
+      add_final_table (self, working_panel, k);
+    }
+  else
+    kl_report_add_line (self->report, KL_LEVEL_IMPORTANT, "no_category_info_multiple");
   ok = TRUE;
 
 out:
   kl_progress_clear (&progress);
+  g_clear_pointer (&ctx.problems, g_ptr_array_unref);
+  g_clear_pointer (&ctx.suggested_quotas, kl_quotas_unref);
+  /* GLPK keeps state per thread; a run leaves none behind. */
+  kl_lp_thread_cleanup ();
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
@@ -515,4 +701,72 @@ gboolean
 kl_run_is_secure (KlRun *self)
 {
   return self->secure;
+}
+
+/* Each person's chance of selection, indexed like the pool; NULL for
+ * algorithms that compute none (legacy, test selections). */
+const double *
+kl_run_get_probabilities (KlRun *self)
+{
+  return self->probabilities;
+}
+
+guint
+kl_run_get_n_committees (KlRun *self)
+{
+  return self->committees->len;
+}
+
+/* A committee of the distribution, as sorted pool indices. */
+const guint *
+kl_run_get_committee (KlRun  *self,
+                      guint   index,
+                      double *probability)
+{
+  g_return_val_if_fail (index < self->committees->len, NULL);
+
+  if (probability)
+    *probability = g_array_index (self->committee_probabilities, double, index);
+  return (const guint *) ((GArray *) g_ptr_array_index (self->committees, index))->data;
+}
+
+/**
+ * kl_run_get_distribution_digest:
+ *
+ * SHA-256 of the distribution written as text: one line per committee,
+ * its probability to 17 significant digits and its members' ids in pool
+ * order. Published before a public draw, it lets anyone check afterwards
+ * that the N panels came from this distribution. %NULL without one.
+ */
+char *
+kl_run_get_distribution_digest (KlRun *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint k = self->params.number_wanted;
+
+  if (self->committees->len == 0)
+    return NULL;
+
+  for (guint c = 0; c < self->committees->len; c++)
+    {
+      double p;
+      const guint *committee = kl_run_get_committee (self, c, &p);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append (text, g_ascii_formatd (number, sizeof number, "%.17g", p));
+      for (guint m = 0; m < k; m++)
+        {
+          g_string_append_c (text, m ? ',' : '\t');
+          g_string_append (text, kl_pool_get_id (self->pool, committee[m]));
+        }
+      g_string_append_c (text, '\n');
+    }
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
+}
+
+/* Quotas that would make a panel possible, when the run found none. */
+KlQuotas *
+kl_run_get_suggested_quotas (KlRun *self)
+{
+  return self->suggested_quotas;
 }

@@ -66,6 +66,11 @@ const KlRunParams *kl_run_get_params  (KlRun *run);
 guint        kl_run_get_n_panels      (KlRun *run);
 const guint *kl_run_get_panel         (KlRun *run, guint index, guint *n_people);
 gboolean     kl_run_is_secure         (KlRun *run);
+const double *kl_run_get_probabilities (KlRun *run);
+guint        kl_run_get_n_committees  (KlRun *run);
+const guint *kl_run_get_committee     (KlRun *run, guint index, double *probability);
+char        *kl_run_get_distribution_digest (KlRun *run);
+KlQuotas    *kl_run_get_suggested_quotas (KlRun *run);
 
 gboolean     kl_panel_check           (KlPool *pool, const guint *panel, guint n_people,
                                        guint k, GPtrArray *messages);

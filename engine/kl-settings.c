@@ -5,6 +5,8 @@
 #include "kl-private.h"
 #include "kl-toml-private.h"
 
+#include <json-glib/json-glib.h>
+
 G_DEFINE_BOXED_TYPE (KlSettings, kl_settings, kl_settings_copy, kl_settings_free)
 
 static const char * const algorithm_names[KL_N_ALGORITHMS] = {
@@ -294,6 +296,86 @@ apply_entry (KlSettings        *self,
     }
 }
 
+static void
+toml_entry_free (gpointer data)
+{
+  KlTomlEntry *entry = data;
+
+  g_free (entry->key);
+  g_free (entry->string);
+  g_strfreev (entry->strings);
+  g_free (entry);
+}
+
+/* The same settings as a JSON object, as other tools write them; values
+ * map to the TOML types they correspond to. */
+static GPtrArray *
+parse_json (const char *text,
+            const char *file,
+            GPtrArray  *messages)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (toml_entry_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (!json_parser_load_from_data (parser, text, -1, &error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "json_syntax");
+      kl_message_set_location (m, file, 0, 0, NULL, -1);
+      kl_message_set_param (m, "reason", error ? error->message : _("not an object"));
+      return NULL;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+      KlTomlEntry *entry = g_new0 (KlTomlEntry, 1);
+
+      entry->key = g_strdup (l->data);
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint n = json_array_get_length (array);
+
+          entry->type = KL_TOML_ARRAY;
+          entry->strings = g_new0 (char *, n + 1);
+          for (guint i = 0; i < n; i++)
+            {
+              JsonNode *item = json_array_get_element (array, i);
+              if (json_node_get_value_type (item) != G_TYPE_STRING)
+                entry->type = KL_TOML_FLOAT;  /* reported as a type error */
+              else
+                entry->strings[i] = g_strdup (json_node_get_string (item));
+            }
+        }
+      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          entry->type = KL_TOML_STRING;
+          entry->string = g_strdup (json_node_get_string (node));
+        }
+      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        {
+          entry->type = KL_TOML_BOOLEAN;
+          entry->boolean = json_node_get_boolean (node);
+        }
+      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          entry->type = KL_TOML_INTEGER;
+          entry->integer = json_node_get_int (node);
+        }
+      else
+        entry->type = KL_TOML_FLOAT;
+      g_ptr_array_add (entries, entry);
+    }
+
+  return g_steal_pointer (&entries);
+}
+
 KlSettings *
 kl_settings_load_data (const char  *text,
                        const char  *name,
@@ -320,7 +402,13 @@ kl_settings_load_data (const char  *text,
       return NULL;
     }
 
-  entries = kl_toml_parse (text, name, messages);
+  {
+    gsize length;
+    const char *start = kl_text_strip (text, strlen (text), &length);
+
+    entries = length > 0 && *start == '{' ? parse_json (text, name, messages)
+                                          : kl_toml_parse (text, name, messages);
+  }
   if (entries == NULL)
     {
       kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_BAD_SETTINGS, error);

@@ -30,6 +30,8 @@ recording_start_phase (KlProgressReporter  *reporter,
   KlRecordingReporter *self = KL_RECORDING_REPORTER (reporter);
 
   g_ptr_array_add (self->events, g_strdup_printf ("start %s %" G_GINT64_FORMAT " |%s", name, total, message));
+  g_free (self->phase);
+  self->phase = g_strdup (name);
   return result (self, "start_phase", error);
 }
 
@@ -42,7 +44,8 @@ recording_update (KlProgressReporter  *reporter,
   KlRecordingReporter *self = KL_RECORDING_REPORTER (reporter);
 
   g_ptr_array_add (self->events, g_strdup_printf ("update %" G_GINT64_FORMAT " |%s", current, message));
-  if (self->cancel_at_update != NULL && current >= self->cancel_after)
+  if (self->cancel_at_update != NULL && current >= self->cancel_after &&
+      (self->cancel_in_phase == NULL || g_strcmp0 (self->cancel_in_phase, self->phase) == 0))
     g_cancellable_cancel (self->cancel_at_update);
   return result (self, "update", error);
 }
@@ -72,6 +75,8 @@ kl_recording_reporter_finalize (GObject *object)
 
   g_ptr_array_unref (self->events);
   g_clear_object (&self->cancel_at_update);
+  g_free (self->cancel_in_phase);
+  g_free (self->phase);
   G_OBJECT_CLASS (kl_recording_reporter_parent_class)->finalize (object);
 }
 

@@ -18,6 +18,8 @@ struct _KlRecordingReporter {
   gboolean fail;              /* every method fails after recording */
   GCancellable *cancel_at_update;
   gint64 cancel_after;        /* cancel when an update's current reaches this */
+  char *cancel_in_phase;      /* … in this phase only, if set */
+  char *phase;
 };
 
 KlRecordingReporter *kl_recording_reporter_new    (void);

@@ -1,0 +1,340 @@
+/* kl-committee-model.c — which k people can form a panel (spec 4.1)
+ *
+ * Volunteers with the same values for every feature, who share a household
+ * with nobody in the pool, are interchangeable: any panel stays valid when
+ * one is swapped for another. The model therefore chooses how many people
+ * of each such group sit on the panel (one integer each) rather than who
+ * (one binary each): on real pools a few hundred groups stand for a
+ * thousand people, and branch and bound no longer wanders through
+ * symmetric copies of the same panel. People who share a household keep a
+ * binary of their own, for the household rule.
+ *
+ * The objective "maximise the weights of the members" stays exact: within a
+ * group the model's continuous shares y_i go to the heaviest members first,
+ * and the panel is read as the heaviest n_g members of each group.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+#include "kl-committee-model-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct _KlCommitteeModel {
+  KlPool *pool;
+  guint k;
+  guint n;
+  KlLp *lp;
+  guint n_groups;
+  guint *group_start;      /* CSR: members of each group, in pool order */
+  guint *group_members;
+  int *count_col;          /* per group: integer column n_g */
+  int *share_col;          /* per agent: continuous y_i, or -1 in a group of one */
+  guint *group_of;         /* per agent */
+};
+
+/* Groups people by profile, keeping household members apart. */
+static void
+make_groups (KlCommitteeModel *self)
+{
+  KlQuotas *quotas = kl_pool_get_quotas (self->pool);
+  guint nf = kl_quotas_get_n_features (quotas);
+  g_autoptr(GHashTable) by_profile = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                            (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree guint *fill = NULL;
+  g_autofree guint *sizes = g_new0 (guint, MAX (self->n, 1));
+
+  self->group_of = g_new (guint, MAX (self->n, 1));
+  self->n_groups = 0;
+
+  for (guint i = 0; i < self->n; i++)
+    {
+      if (kl_pool_get_household (self->pool, i) != KL_NO_HOUSEHOLD)
+        self->group_of[i] = self->n_groups++;
+      else
+        {
+          g_autoptr(GBytes) key = g_bytes_new (kl_pool_get_values (self->pool, i), nf * sizeof (int));
+          gpointer found;
+
+          if (g_hash_table_lookup_extended (by_profile, key, NULL, &found))
+            self->group_of[i] = GPOINTER_TO_UINT (found);
+          else
+            {
+              self->group_of[i] = self->n_groups++;
+              g_hash_table_insert (by_profile, g_bytes_ref (key), GUINT_TO_POINTER (self->group_of[i]));
+            }
+        }
+      sizes[self->group_of[i]]++;
+    }
+
+  self->group_start = g_new0 (guint, self->n_groups + 1);
+  for (guint g = 0; g < self->n_groups; g++)
+    self->group_start[g + 1] = self->group_start[g] + sizes[g];
+  self->group_members = g_new (guint, MAX (self->n, 1));
+  fill = g_new0 (guint, MAX (self->n_groups, 1));
+  for (guint i = 0; i < self->n; i++)
+    {
+      guint g = self->group_of[i];
+      self->group_members[self->group_start[g] + fill[g]++] = i;
+    }
+}
+
+static void
+build_lp (KlCommitteeModel *self)
+{
+  KlQuotas *quotas = kl_pool_get_quotas (self->pool);
+  guint nf = kl_quotas_get_n_features (quotas);
+  g_autofree int *cols = g_new (int, MAX (self->n_groups, self->n) + 1);
+  g_autofree double *ones = g_new (double, MAX (self->n_groups, self->n) + 1);
+  guint n_households = kl_pool_get_n_households (self->pool);
+
+  for (guint i = 0; i < MAX (self->n_groups, self->n) + 1; i++)
+    ones[i] = 1.0;
+
+  self->lp = kl_lp_new (TRUE);
+  self->count_col = g_new (int, MAX (self->n_groups, 1));
+  self->share_col = g_new (int, MAX (self->n, 1));
+
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      guint size = self->group_start[g + 1] - self->group_start[g];
+
+      self->count_col[g] = kl_lp_add_col (self->lp, size == 1 ? KL_LP_BINARY : KL_LP_INTEGER, 0, size, 0);
+      if (size == 1)
+        {
+          self->share_col[self->group_members[self->group_start[g]]] = -1;
+          continue;
+        }
+
+      /* Σ y_i − n_g = 0 over the group's members */
+      for (guint m = 0; m < size; m++)
+        {
+          guint agent = self->group_members[self->group_start[g] + m];
+          self->share_col[agent] = kl_lp_add_col (self->lp, KL_LP_CONTINUOUS, 0, 1, 0);
+          cols[m] = self->share_col[agent];
+        }
+      cols[size] = self->count_col[g];
+      ones[size] = -1.0;
+      kl_lp_add_row (self->lp, 0, 0, size + 1, cols, ones);
+      ones[size] = 1.0;
+    }
+
+  for (guint g = 0; g < self->n_groups; g++)
+    cols[g] = self->count_col[g];
+  kl_lp_add_row (self->lp, self->k, self->k, self->n_groups, cols, ones);
+
+  /* A value nobody has gives an empty row; with bounds that exclude 0 it
+   * makes the model infeasible, as it should. */
+  for (guint f = 0; f < nf; f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        const KlQuotaValue *quota = kl_quotas_get_value (quotas, f, v);
+        guint n = 0;
+
+        for (guint g = 0; g < self->n_groups; g++)
+          if (kl_pool_get_value (self->pool, self->group_members[self->group_start[g]], f) == v)
+            cols[n++] = self->count_col[g];
+        kl_lp_add_row (self->lp, quota->min, quota->max, n, cols, ones);
+      }
+
+  /* Household members are groups of one: Σ x ≤ 1 over each household. */
+  if (n_households > 0)
+    {
+      g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+      for (guint h = 0; h < n_households; h++)
+        g_ptr_array_add (members, g_array_new (FALSE, FALSE, sizeof (int)));
+      for (guint i = 0; i < self->n; i++)
+        {
+          int h = kl_pool_get_household (self->pool, i);
+          if (h != KL_NO_HOUSEHOLD)
+            g_array_append_val (g_ptr_array_index (members, h), self->count_col[self->group_of[i]]);
+        }
+      for (guint h = 0; h < n_households; h++)
+        {
+          GArray *list = g_ptr_array_index (members, h);
+          kl_lp_add_row (self->lp, -KL_LP_INF, 1, list->len, (int *) list->data, ones);
+        }
+    }
+}
+
+KlCommitteeModel *
+kl_committee_model_new (KlPool *pool,
+                        guint   k)
+{
+  KlCommitteeModel *self = g_new0 (KlCommitteeModel, 1);
+
+  self->pool = kl_pool_ref (pool);
+  self->k = k;
+  self->n = kl_pool_get_n_people (pool);
+  make_groups (self);
+  build_lp (self);
+  return self;
+}
+
+void
+kl_committee_model_free (KlCommitteeModel *self)
+{
+  if (self == NULL)
+    return;
+  kl_pool_unref (self->pool);
+  kl_lp_free (self->lp);
+  g_free (self->group_start);
+  g_free (self->group_members);
+  g_free (self->count_col);
+  g_free (self->share_col);
+  g_free (self->group_of);
+  g_free (self);
+}
+
+guint
+kl_committee_model_get_n_groups (KlCommitteeModel *self)
+{
+  return self->n_groups;
+}
+
+/* The members of a group, and how many there are. */
+guint
+kl_committee_model_get_group (KlCommitteeModel  *self,
+                              guint              group,
+                              const guint      **members)
+{
+  g_return_val_if_fail (group < self->n_groups, 0);
+
+  *members = &self->group_members[self->group_start[group]];
+  return self->group_start[group + 1] - self->group_start[group];
+}
+
+static int
+compare_by_weight (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const double *w = user_data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (w[x] != w[y])
+    return w[x] > w[y] ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+/**
+ * kl_committee_model_find:
+ * @weights: one per person; %NULL for all equal
+ * @committee: (out): k pool indices, sorted
+ *
+ * Solves "maximise the members' total weight over all valid panels".
+ * Returns %FALSE with @error on a solver error or cancellation, and with
+ * @pricing->status %KL_LP_INFEASIBLE (no error) when no panel exists, or
+ * %KL_LP_BOUND_REACHED when no panel beats @params->stop_if_bound_below
+ * (then @committee is left as it was).
+ */
+gboolean
+kl_committee_model_find (KlCommitteeModel   *self,
+                         const double       *weights,
+                         const KlMipParams  *params,
+                         guint              *committee,
+                         KlPricing          *pricing,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  g_autofree guint *order = NULL;
+  guint taken = 0;
+
+  for (guint i = 0; i < self->n; i++)
+    {
+      double w = weights ? weights[i] : 1.0;
+      int col = self->share_col[i] >= 0 ? self->share_col[i] : self->count_col[self->group_of[i]];
+      kl_lp_set_objective (self->lp, col, w);
+    }
+
+  pricing->status = kl_lp_solve_mip (self->lp, params, cancellable, error);
+  pricing->value = 0;
+  pricing->bound = KL_LP_INF;
+  if (pricing->status == KL_LP_INFEASIBLE)
+    return TRUE;
+  if (pricing->status == KL_LP_BOUND_REACHED)
+    {
+      /* No panel is worth more than the caller's threshold: that is the
+       * answer, and there is no panel to read. */
+      pricing->value = -KL_LP_INF;
+      pricing->bound = kl_lp_get_mip_bound (self->lp);
+      return TRUE;
+    }
+  if (pricing->status != KL_LP_OPTIMAL && pricing->status != KL_LP_FEASIBLE)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                     _("No panel was found; the solver's status is “%s”."),
+                     kl_lp_status_to_string (pricing->status));
+      return FALSE;
+    }
+
+  /* The heaviest n_g members of each group; ties go to pool order, so the
+   * same weights always give the same panel. */
+  order = g_new (guint, MAX (self->n, 1));
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      guint size = self->group_start[g + 1] - self->group_start[g];
+      guint count = (guint) lround (kl_lp_get_value (self->lp, self->count_col[g]));
+
+      memcpy (order, &self->group_members[self->group_start[g]], size * sizeof (guint));
+      if (weights != NULL && size > 1)
+        g_qsort_with_data (order, size, sizeof (guint), compare_by_weight, (gpointer) weights);
+      for (guint m = 0; m < MIN (count, size) && taken < self->k; m++)
+        committee[taken++] = order[m];
+    }
+
+  if (taken != self->k)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                   _("The solver returned a panel of %u people instead of %u."), taken, self->k);
+      return FALSE;
+    }
+
+  qsort (committee, self->k, sizeof (guint), compare_uint);
+  for (guint m = 0; m < self->k; m++)
+    pricing->value += weights ? weights[committee[m]] : 1.0;
+  pricing->bound = pricing->status == KL_LP_OPTIMAL ? pricing->value
+                                                    : MAX (pricing->value, kl_lp_get_mip_bound (self->lp));
+  return TRUE;
+}
+
+/**
+ * kl_committee_model_swap_in:
+ *
+ * A valid panel with @agent on it, made from @committee by swapping @agent
+ * for someone interchangeable with them, without a solve. %FALSE if
+ * @agent has nobody interchangeable on @committee.
+ */
+gboolean
+kl_committee_model_swap_in (KlCommitteeModel *self,
+                            const guint      *committee,
+                            guint             agent,
+                            guint            *result)
+{
+  guint g = self->group_of[agent];
+
+  for (guint m = 0; m < self->k; m++)
+    if (committee[m] == agent)
+      return FALSE;
+
+  for (guint m = 0; m < self->k; m++)
+    if (self->group_of[committee[m]] == g)
+      {
+        memcpy (result, committee, self->k * sizeof (guint));
+        result[m] = agent;
+        qsort (result, self->k, sizeof (guint), compare_uint);
+        return TRUE;
+      }
+  return FALSE;
+}

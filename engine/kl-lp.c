@@ -1,0 +1,606 @@
+/* kl-lp.c — GLPK behind a small, safe interface (spec 4.11)
+ *
+ * GLPK keeps its environment per thread (Debian builds it with thread-local
+ * storage), so a run in a worker thread has its own. Three things are made
+ * safe here:
+ *
+ *  - fatal errors: GLPK calls its error hook and then abort(); the hook
+ *    jumps back to the call that failed instead, which frees the thread's
+ *    environment (all its problems with it) and reports a solver error;
+ *  - output: GLPK's terminal output goes to the debug log;
+ *  - cancellation: the branch-and-bound callback polls the GCancellable
+ *    and stops the search, so a click on Cancel takes effect within a node.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+#include "kl-lp-private.h"
+
+#include <float.h>
+#include <limits.h>
+#include <glpk.h>
+#include <setjmp.h>
+
+/* Per thread, like GLPK's own state. A problem made before a fatal error
+ * was freed with the environment and must not be touched again. */
+typedef struct {
+  jmp_buf *jump;
+  guint generation;
+  gboolean hooks_installed;
+} ThreadState;
+
+static GPrivate thread_state_key = G_PRIVATE_INIT (g_free);
+
+struct _KlLp {
+  glp_prob *prob;
+  guint generation;
+  gboolean is_mip;
+  double mip_bound;
+};
+
+typedef struct {
+  GCancellable *cancellable;
+  const KlMipParams *params;
+  double best_bound;
+  gboolean cancelled;
+  gboolean bound_reached;
+} MipCallback;
+
+static G_GNUC_NO_INLINE ThreadState *
+thread_state (void)
+{
+  ThreadState *state = g_private_get (&thread_state_key);
+
+  if (state == NULL)
+    {
+      state = g_new0 (ThreadState, 1);
+      g_private_set (&thread_state_key, state);
+    }
+  return state;
+}
+
+static int
+on_terminal_output (void       *info,
+                    const char *text)
+{
+  g_autofree char *line = g_strchomp (g_strdup (text));
+
+  if (*line)
+    g_debug ("GLPK: %s", line);
+  return 1;  /* handled: GLPK prints nothing itself */
+}
+
+static void
+on_fatal_error (void *info)
+{
+  ThreadState *state = thread_state ();
+
+  if (state->jump != NULL)
+    longjmp (*state->jump, 1);
+  /* Not inside a guarded call: nothing can be done but let GLPK abort. */
+}
+
+static void
+ensure_hooks (void)
+{
+  ThreadState *state = thread_state ();
+
+  if (state->hooks_installed)
+    return;
+  glp_term_hook (on_terminal_output, NULL);
+  glp_error_hook (on_fatal_error, NULL);
+  state->hooks_installed = TRUE;
+}
+
+/* After a fatal error, GLPK's state is undefined: free all of it. */
+static void
+recover_from_fatal_error (GError **error)
+{
+  ThreadState *state = thread_state ();
+
+  state->jump = NULL;
+  glp_free_env ();
+  state->generation++;
+  state->hooks_installed = FALSE;
+  g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                       _("The GLPK solver stopped with an internal error; the details are in the debug log."));
+}
+
+typedef int (*GuardedCall) (glp_prob *prob, gpointer data);
+
+/* Runs one GLPK call that may hit a fatal error. Kept out of line and free
+ * of locals that change after setjmp(), so the jump back cannot clobber
+ * anything. */
+static G_GNUC_NO_INLINE gboolean
+guarded (GuardedCall   call,
+         glp_prob     *prob,
+         gpointer      data,
+         int          *result,
+         GError      **error)
+{
+  jmp_buf jump;
+  ThreadState *volatile state = thread_state ();
+
+  if (setjmp (jump) != 0)
+    {
+      recover_from_fatal_error (error);
+      return FALSE;
+    }
+  state->jump = &jump;
+  *result = call (prob, data);
+  state->jump = NULL;
+  return TRUE;
+}
+
+static int
+call_simplex (glp_prob *prob,
+              gpointer  data)
+{
+  return glp_simplex (prob, data);
+}
+
+static int
+call_simplex_cold (glp_prob *prob,
+                   gpointer  data)
+{
+  glp_adv_basis (prob, 0);
+  return glp_simplex (prob, data);
+}
+
+static int
+call_intopt (glp_prob *prob,
+             gpointer  data)
+{
+  return glp_intopt (prob, data);
+}
+
+/**
+ * kl_lp_thread_cleanup:
+ *
+ * Frees this thread's GLPK environment. Call when a run ends, in the thread
+ * it ran in, once every KlLp of the run is freed.
+ */
+void
+kl_lp_thread_cleanup (void)
+{
+  ThreadState *state = thread_state ();
+
+  glp_free_env ();
+  state->generation++;
+  state->hooks_installed = FALSE;
+}
+
+void
+kl_mip_params_init (KlMipParams *params)
+{
+  params->time_limit_ms = 0;
+  params->gap = 0;
+  params->stop_above = KL_LP_INF;
+  params->stop_if_bound_below = -KL_LP_INF;
+}
+
+KlLp *
+kl_lp_new (gboolean maximize)
+{
+  KlLp *self = g_new0 (KlLp, 1);
+
+  ensure_hooks ();
+  self->prob = glp_create_prob ();
+  self->generation = thread_state ()->generation;
+  glp_set_obj_dir (self->prob, maximize ? GLP_MAX : GLP_MIN);
+  return self;
+}
+
+static gboolean
+is_alive (KlLp *self)
+{
+  return self->prob != NULL && self->generation == thread_state ()->generation;
+}
+
+void
+kl_lp_free (KlLp *self)
+{
+  if (self == NULL)
+    return;
+  if (is_alive (self))
+    glp_delete_prob (self->prob);
+  g_free (self);
+}
+
+static int
+bound_type (double lower,
+            double upper)
+{
+  gboolean has_lower = lower > -KL_LP_INF;
+  gboolean has_upper = upper < KL_LP_INF;
+
+  if (has_lower && has_upper)
+    return lower == upper ? GLP_FX : GLP_DB;
+  if (has_lower)
+    return GLP_LO;
+  if (has_upper)
+    return GLP_UP;
+  return GLP_FR;
+}
+
+static void
+set_col_bounds (glp_prob *prob,
+                int       col,
+                double    lower,
+                double    upper)
+{
+  glp_set_col_bnds (prob, col, bound_type (lower, upper),
+                    lower > -KL_LP_INF ? lower : 0, upper < KL_LP_INF ? upper : 0);
+}
+
+int
+kl_lp_add_cols (KlLp     *self,
+                int       n,
+                KlLpKind  kind,
+                double    lower,
+                double    upper)
+{
+  int first = glp_add_cols (self->prob, n);
+
+  for (int j = first; j < first + n; j++)
+    {
+      if (kind == KL_LP_BINARY)
+        glp_set_col_kind (self->prob, j, GLP_BV);
+      else
+        {
+          glp_set_col_kind (self->prob, j, kind == KL_LP_INTEGER ? GLP_IV : GLP_CV);
+          set_col_bounds (self->prob, j, lower, upper);
+        }
+    }
+  if (kind != KL_LP_CONTINUOUS)
+    self->is_mip = TRUE;
+  return first - 1;
+}
+
+int
+kl_lp_add_col (KlLp     *self,
+               KlLpKind  kind,
+               double    lower,
+               double    upper,
+               double    objective)
+{
+  int col = kl_lp_add_cols (self, 1, kind, lower, upper);
+
+  glp_set_obj_coef (self->prob, col + 1, objective);
+  return col;
+}
+
+/* GLPK wants 1-based index arrays with an unused slot 0. */
+static void
+one_based (int           n,
+           const int    *indices,
+           const double *values,
+           int         **out_indices,
+           double      **out_values)
+{
+  *out_indices = g_new (int, n + 1);
+  *out_values = g_new (double, n + 1);
+  for (int i = 0; i < n; i++)
+    {
+      (*out_indices)[i + 1] = indices[i] + 1;
+      (*out_values)[i + 1] = values[i];
+    }
+}
+
+int
+kl_lp_add_row (KlLp         *self,
+               double        lower,
+               double        upper,
+               int           n,
+               const int    *cols,
+               const double *values)
+{
+  g_autofree int *index = NULL;
+  g_autofree double *value = NULL;
+  int row = glp_add_rows (self->prob, 1);
+
+  glp_set_row_bnds (self->prob, row, bound_type (lower, upper),
+                    lower > -KL_LP_INF ? lower : 0, upper < KL_LP_INF ? upper : 0);
+  one_based (n, cols, values, &index, &value);
+  glp_set_mat_row (self->prob, row, n, index, value);
+  return row - 1;
+}
+
+void
+kl_lp_set_col_coefficients (KlLp         *self,
+                            int           col,
+                            int           n,
+                            const int    *rows,
+                            const double *values)
+{
+  g_autofree int *index = NULL;
+  g_autofree double *value = NULL;
+
+  one_based (n, rows, values, &index, &value);
+  glp_set_mat_col (self->prob, col + 1, n, index, value);
+}
+
+void
+kl_lp_set_objective (KlLp   *self,
+                     int     col,
+                     double  coefficient)
+{
+  glp_set_obj_coef (self->prob, col + 1, coefficient);
+}
+
+void
+kl_lp_set_col_bounds (KlLp   *self,
+                      int     col,
+                      double  lower,
+                      double  upper)
+{
+  set_col_bounds (self->prob, col + 1, lower, upper);
+}
+
+int
+kl_lp_get_n_cols (KlLp *self)
+{
+  return glp_get_num_cols (self->prob);
+}
+
+int
+kl_lp_get_n_rows (KlLp *self)
+{
+  return glp_get_num_rows (self->prob);
+}
+
+static KlLpStatus
+map_status (int status)
+{
+  switch (status)
+    {
+    case GLP_OPT: return KL_LP_OPTIMAL;
+    case GLP_FEAS: return KL_LP_FEASIBLE;
+    case GLP_NOFEAS:
+    case GLP_INFEAS: return KL_LP_INFEASIBLE;
+    case GLP_UNBND: return KL_LP_UNBOUNDED;
+    default: return KL_LP_ERROR;
+    }
+}
+
+static gboolean
+check_alive (KlLp    *self,
+             GError **error)
+{
+  if (is_alive (self))
+    return TRUE;
+  g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                       _("The GLPK solver was reset after an earlier error."));
+  return FALSE;
+}
+
+/* Simplex, warm-started from the last basis: column generation adds a
+ * column or a row and solves again, and GLPK keeps the basis for that. */
+KlLpStatus
+kl_lp_solve (KlLp          *self,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  glp_smcp params;
+  int result = 0;
+
+  if (!check_alive (self, error))
+    return KL_LP_ERROR;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return KL_LP_ERROR;
+
+  glp_init_smcp (&params);
+  params.msg_lev = GLP_MSG_OFF;
+  params.presolve = GLP_OFF;
+
+  if (!guarded (call_simplex, self->prob, &params, &result, error))
+    return KL_LP_ERROR;
+
+  /* A lost basis can make a warm start fail: start cold once. */
+  if (result != 0 && result != GLP_ENOPFS && result != GLP_ENODFS &&
+      !guarded (call_simplex_cold, self->prob, &params, &result, error))
+    return KL_LP_ERROR;
+  if (result == GLP_ENOPFS)
+    return KL_LP_INFEASIBLE;
+  if (result == GLP_ENODFS)
+    return KL_LP_UNBOUNDED;
+  if (result != 0)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK simplex method failed (code %d)."), result);
+      return KL_LP_ERROR;
+    }
+  return map_status (glp_get_status (self->prob));
+}
+
+static void
+on_mip_event (glp_tree *tree,
+              void     *info)
+{
+  MipCallback *callback = info;
+  int best;
+
+  if (g_cancellable_is_cancelled (callback->cancellable))
+    {
+      callback->cancelled = TRUE;
+      glp_ios_terminate (tree);
+      return;
+    }
+
+  best = glp_ios_best_node (tree);
+  if (best != 0)
+    callback->best_bound = glp_ios_node_bound (tree, best);
+
+  /* The thresholds are for maximisation, the only use they have. */
+  if (glp_get_obj_dir (glp_ios_get_prob (tree)) != GLP_MAX)
+    return;
+
+  switch (glp_ios_reason (tree))
+    {
+    case GLP_IBINGO:
+      if (callback->params->stop_above < KL_LP_INF &&
+          glp_mip_obj_val (glp_ios_get_prob (tree)) > callback->params->stop_above)
+        glp_ios_terminate (tree);
+      break;
+    case GLP_ISELECT:
+      if (best != 0 && callback->params->stop_if_bound_below > -KL_LP_INF &&
+          callback->best_bound <= callback->params->stop_if_bound_below)
+        {
+          callback->bound_reached = TRUE;
+          glp_ios_terminate (tree);
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+/**
+ * kl_lp_solve_mip:
+ *
+ * Branch and bound with presolve. Returns %KL_LP_FEASIBLE when it stopped
+ * early (time, gap, or one of the @params thresholds) with a solution in
+ * hand; kl_lp_get_mip_bound() then tells how good a solution could be.
+ */
+KlLpStatus
+kl_lp_solve_mip (KlLp               *self,
+                 const KlMipParams  *params,
+                 GCancellable       *cancellable,
+                 GError            **error)
+{
+  MipCallback callback = { cancellable, params, KL_LP_INF, FALSE, FALSE };
+  glp_iocp iocp;
+  int result = 0, status;
+
+  if (!check_alive (self, error))
+    return KL_LP_ERROR;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return KL_LP_ERROR;
+
+  /* Re-solved with a new objective, the relaxation starts from the last
+   * basis: far cheaper than presolving the model from scratch each time. */
+  {
+    glp_smcp simplex;
+
+    glp_init_smcp (&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    if (!guarded (call_simplex, self->prob, &simplex, &result, error))
+      return KL_LP_ERROR;
+    if (result == 0 && glp_get_status (self->prob) == GLP_NOFEAS)
+      return KL_LP_INFEASIBLE;
+    if (result != 0 || glp_get_status (self->prob) != GLP_OPT)
+      {
+        if (!guarded (call_simplex_cold, self->prob, &simplex, &result, error))
+          return KL_LP_ERROR;
+        if (result == GLP_ENOPFS || (result == 0 && glp_get_status (self->prob) == GLP_NOFEAS))
+          return KL_LP_INFEASIBLE;
+        if (result != 0 || glp_get_status (self->prob) != GLP_OPT)
+          {
+            g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                         _("The GLPK simplex method failed on a relaxation (code %d)."), result);
+            return KL_LP_ERROR;
+          }
+      }
+  }
+
+  glp_init_iocp (&iocp);
+  iocp.msg_lev = GLP_MSG_OFF;
+  iocp.presolve = GLP_OFF;
+  iocp.mip_gap = params->gap;
+  iocp.tm_lim = params->time_limit_ms > 0 ? params->time_limit_ms : INT_MAX;
+  iocp.cb_func = on_mip_event;
+  iocp.cb_info = &callback;
+
+  if (!guarded (call_intopt, self->prob, &iocp, &result, error))
+    return KL_LP_ERROR;
+
+  if (callback.cancelled)
+    {
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return KL_LP_ERROR;
+    }
+
+  if (result == GLP_ENOPFS)
+    return KL_LP_INFEASIBLE;
+  if (result == GLP_ENODFS)
+    return KL_LP_UNBOUNDED;
+  if (result != 0 && result != GLP_ETMLIM && result != GLP_EMIPGAP && result != GLP_ESTOP)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK branch and bound failed (code %d)."), result);
+      return KL_LP_ERROR;
+    }
+
+  status = glp_mip_status (self->prob);
+  self->mip_bound = status == GLP_OPT ? glp_mip_obj_val (self->prob) : callback.best_bound;
+  if (callback.bound_reached && status != GLP_OPT)
+    return KL_LP_BOUND_REACHED;
+  if (status == GLP_FEAS && result == 0)
+    return KL_LP_OPTIMAL;
+  if (status == GLP_UNDEF && (result == GLP_ETMLIM || result == GLP_ESTOP))
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                           _("The GLPK branch and bound stopped before finding any solution."));
+      return KL_LP_ERROR;
+    }
+  return map_status (status);
+}
+
+double
+kl_lp_get_objective (KlLp *self)
+{
+  return self->is_mip ? glp_mip_obj_val (self->prob) : glp_get_obj_val (self->prob);
+}
+
+double
+kl_lp_get_value (KlLp *self,
+                 int   col)
+{
+  return self->is_mip ? glp_mip_col_val (self->prob, col + 1) : glp_get_col_prim (self->prob, col + 1);
+}
+
+double
+kl_lp_get_row_dual (KlLp *self,
+                    int   row)
+{
+  return glp_get_row_dual (self->prob, row + 1);
+}
+
+double
+kl_lp_get_mip_bound (KlLp *self)
+{
+  return self->mip_bound;
+}
+
+const char *
+kl_lp_status_to_string (KlLpStatus status)
+{
+  switch (status)
+    {
+    case KL_LP_OPTIMAL: return "optimal";
+    case KL_LP_FEASIBLE: return "feasible";
+    case KL_LP_INFEASIBLE: return "infeasible";
+    case KL_LP_UNBOUNDED: return "unbounded";
+    case KL_LP_ERROR: return "error";
+    case KL_LP_BOUND_REACHED: return "bound reached";
+    default: return "unknown";
+    }
+}
+
+static int
+call_invalid (glp_prob *prob,
+              gpointer  data)
+{
+  /* Column 0 does not exist: GLPK reports a fatal error. */
+  glp_set_col_bnds (prob, 0, GLP_FX, 1, 1);
+  return 0;
+}
+
+/* For the tests: proves that a GLPK fatal error becomes a GError and that
+ * the solver works again afterwards, instead of the process aborting. */
+gboolean
+kl_lp_provoke_fatal_error (GError **error)
+{
+  g_autoptr(KlLp) lp = kl_lp_new (TRUE);
+  int result;
+
+  return guarded (call_invalid, lp->prob, NULL, &result, error);
+}

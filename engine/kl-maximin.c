@@ -1,0 +1,242 @@
+/* kl-maximin.c — the distribution over panels that gives every volunteer
+ * the largest guaranteed chance (spec 4.4)
+ *
+ * Column generation: the master LP chooses probabilities for the panels
+ * known so far to maximise the smallest chance z; its dual prices y_i say
+ * which people are short of chance; the panel model then looks for the
+ * panel whose members' prices add up to more than z. None exists when
+ * the distribution is optimal; the last bound proves it.
+ *
+ * Two things keep GLPK fast here. The pricing solve does not need the best
+ * panel: any panel worth more than z + EPS improves the master, and a
+ * search bound at or below z + EPS proves none exists, so branch and bound
+ * stops at whichever comes first. And no minimum can exceed k divided by
+ * the number of people who can sit at all, which stops the loop at once
+ * when that is reached (degenerate duals would otherwise keep it going).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+#include "kl-committees-private.h"
+
+#include <math.h>
+
+#define EPS 0.0005
+
+typedef struct {
+  KlLp *lp;
+  int z_col;
+  int *agent_row;            /* per person: master row, -1 if not covered */
+  int sum_row;
+  GArray *committee_cols;    /* master column of each committee */
+} Master;
+
+static void
+master_add_committee (Master      *master,
+                      const guint *committee,
+                      guint        k)
+{
+  g_autofree int *rows = g_new (int, k + 1);
+  g_autofree double *ones = g_new (double, k + 1);
+  int col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 0);
+  guint n = 0;
+
+  for (guint m = 0; m < k; m++)
+    if (master->agent_row[committee[m]] >= 0)
+      {
+        rows[n] = master->agent_row[committee[m]];
+        ones[n++] = 1;
+      }
+  rows[n] = master->sum_row;
+  ones[n++] = 1;
+  kl_lp_set_col_coefficients (master->lp, col, n, rows, ones);
+  g_array_append_val (master->committee_cols, col);
+}
+
+/* maximise z  s.t.  Σ_{B ∋ i} λ_B − z ≥ 0 (covered i),  Σ λ_B = 1 */
+static void
+master_init (Master       *master,
+             KlCommittees *committees)
+{
+  int minus_one_col[1];
+  double minus_one[1] = { -1 };
+
+  master->lp = kl_lp_new (TRUE);
+  master->z_col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 1);
+  master->agent_row = g_new (int, MAX (committees->n, 1));
+  master->committee_cols = g_array_new (FALSE, FALSE, sizeof (int));
+  minus_one_col[0] = master->z_col;
+
+  for (guint i = 0; i < committees->n; i++)
+    master->agent_row[i] = committees->covered[i]
+                             ? kl_lp_add_row (master->lp, 0, KL_LP_INF, 1, minus_one_col, minus_one)
+                             : -1;
+  master->sum_row = kl_lp_add_row (master->lp, 1, 1, 0, NULL, NULL);
+
+  for (guint c = 0; c < committees->list->len; c++)
+    master_add_committee (master, g_ptr_array_index (committees->list, c), committees->k);
+}
+
+static void
+master_clear (Master *master)
+{
+  kl_lp_free (master->lp);
+  g_free (master->agent_row);
+  g_array_unref (master->committee_cols);
+}
+
+static char *
+percent (double value)
+{
+  return g_strdup_printf ("%.2f%%", value * 100);
+}
+
+static void
+report_iteration (KlAlgorithmContext *ctx,
+                  double              at_most,
+                  double              upper,
+                  guint               n_committees)
+{
+  g_autofree char *at_most_text = percent (at_most);
+  g_autofree char *upper_text = percent (upper);
+  g_autofree char *gap = g_strdup_printf ("%.2f%% %s %.6f%%", (at_most - upper) * 100,
+                                          at_most - upper <= EPS ? "≤" : ">", EPS * 100);
+  KlMessage *m;
+
+  if (ctx->report == NULL)
+    return;
+  m = kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "maximin_is_at_most");
+  kl_message_set_param (m, "at_most", at_most_text);
+  kl_message_set_param (m, "upper_str", upper_text);
+  kl_message_set_param_int (m, "num_committees", n_committees);
+  kl_message_set_param (m, "gap_str", gap);
+}
+
+KlDistribution *
+kl_maximin_run (KlAlgorithmContext  *ctx,
+                GError             **error)
+{
+  g_autoptr(KlCommitteeModel) model = NULL;
+  g_autoptr(KlCommittees) committees = NULL;
+  g_autoptr(KlDistribution) distribution = NULL;
+  g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
+  g_autofree double *prices = NULL;
+  guint n = kl_pool_get_n_people (ctx->pool);
+  Master master = { 0 };
+  gboolean ok = FALSE;
+  double ceiling, upper = 0, total = 0;
+
+  if (ctx->report)
+    kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "using_maximin_algorithm");
+
+  model = kl_committees_build_model (ctx, committee, error);
+  if (model == NULL)
+    return NULL;
+  committees = kl_committees_initial (ctx, model, n, error);
+  if (committees == NULL)
+    return NULL;
+
+  /* Σ p_i = k, so the smallest of the covered can be at most their mean. */
+  ceiling = (double) ctx->k / committees->n_covered;
+  prices = g_new0 (double, MAX (n, 1));
+  master_init (&master, committees);
+
+  kl_progress_start (ctx->progress, KL_PHASE_MAXIMIN_OPTIMIZATION, KL_PROGRESS_UNKNOWN_TOTAL,
+                     _("Optimising the maximin distribution"));
+
+  for (guint t = 1; ; t++)
+    {
+      KlMipParams params;
+      KlPricing pricing;
+      KlLpStatus status;
+      double price_total = 0;
+
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        break;
+
+      status = kl_lp_solve (master.lp, ctx->cancellable, error);
+      if (status != KL_LP_OPTIMAL)
+        {
+          if (status != KL_LP_ERROR)
+            g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                         _("The maximin master problem could not be solved (%s)."), kl_lp_status_to_string (status));
+          break;
+        }
+      upper = kl_lp_get_objective (master.lp);
+
+      for (guint i = 0; i < n; i++)
+        {
+          prices[i] = master.agent_row[i] >= 0 ? MAX (-kl_lp_get_row_dual (master.lp, master.agent_row[i]), 0) : 0;
+          price_total += prices[i];
+        }
+      if (price_total <= 0)
+        {
+          g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER, _("The maximin master problem gave no dual prices."));
+          break;
+        }
+      for (guint i = 0; i < n; i++)
+        prices[i] /= price_total;
+
+      if (upper >= ceiling - 1e-9)
+        {
+          report_iteration (ctx, upper, upper, committees->list->len);
+          kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, optimal"), t, committees->list->len);
+          ok = TRUE;
+          break;
+        }
+
+      kl_mip_params_init (&params);
+      params.stop_above = upper + EPS;
+      params.stop_if_bound_below = upper + EPS;
+      if (!kl_committee_model_find (model, prices, &params, committee, &pricing, ctx->cancellable, error))
+        break;
+
+      report_iteration (ctx, MIN (MAX (pricing.bound, upper), 1.0), upper, committees->list->len);
+      kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, gap %.4f%%"),
+                          t, committees->list->len, MAX (pricing.bound - upper, 0) * 100);
+
+      if (pricing.value <= upper + EPS)
+        {
+          ok = TRUE;
+          break;
+        }
+      if (!kl_committees_add (committees, committee))
+        {
+          /* The master already holds this panel: its price cannot exceed z
+           * but for rounding. Converged. */
+          g_debug ("Maximin pricing returned a known panel; taking the distribution as optimal");
+          ok = TRUE;
+          break;
+        }
+      master_add_committee (&master, committee, ctx->k);
+    }
+
+  kl_progress_end (ctx->progress);
+
+  if (ok)
+    {
+      distribution = kl_distribution_new ();
+      for (guint c = 0; c < committees->list->len; c++)
+        {
+          double p = MAX (kl_lp_get_value (master.lp, g_array_index (master.committee_cols, int, c)), 0);
+          total += p;
+        }
+      for (guint c = 0; c < committees->list->len; c++)
+        {
+          double p = MAX (kl_lp_get_value (master.lp, g_array_index (master.committee_cols, int, c)), 0) / total;
+
+          g_ptr_array_add (distribution->committees, g_memdup2 (g_ptr_array_index (committees->list, c),
+                                                                ctx->k * sizeof (guint)));
+          g_array_append_val (distribution->probabilities, p);
+        }
+      if (ctx->report)
+        {
+          g_autofree char *value = g_strdup_printf ("%.6f", upper);
+          kl_message_set_param (kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "maximin_value"),
+                                "value", value);
+        }
+    }
+
+  master_clear (&master);
+  return g_steal_pointer (&distribution);
+}
