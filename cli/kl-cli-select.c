@@ -23,6 +23,8 @@ typedef struct {
   char *remaining_path;
   char *report_path;
   char *probabilities_path;
+  char *distribution_path;
+  char *suggested_path;
   char *algorithm;
   char *progress;
   gint64 seed;
@@ -205,6 +207,96 @@ add_output (GArray     *outputs,
   g_array_append_val (outputs, out);
 }
 
+/* id, probability: everyone in the pool, in pool order. */
+static char *
+probabilities_csv (KlRun *run)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  const double *p = kl_run_get_probabilities (run);
+  g_autoptr(GString) out = g_string_new ("id,probability\r\n");
+
+  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
+    {
+      const char *cells[2];
+      char number[32];
+
+      g_snprintf (number, sizeof number, "%.8f", p[i]);
+      cells[0] = kl_pool_get_id (pool, i);
+      cells[1] = number;
+      kl_csv_append_row (out, cells, 2);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* probability, member 1 … member k: the distribution whose SHA-256 the
+ * report gives, so anyone can recompute it. */
+static char *
+distribution_csv (KlRun *run)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  guint k = kl_run_get_params (run)->number_wanted;
+  g_autoptr(GString) out = g_string_new ("probability");
+  g_autofree const char **cells = g_new0 (const char *, k + 1);
+
+  for (guint m = 0; m < k; m++)
+    g_string_append_printf (out, ",member %u", m + 1);
+  g_string_append (out, "\r\n");
+
+  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
+    {
+      double p;
+      const guint *committee = kl_run_get_committee (run, c, &p);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      cells[0] = g_ascii_formatd (number, sizeof number, "%.17g", p);
+      for (guint m = 0; m < k; m++)
+        cells[m + 1] = kl_pool_get_id (pool, committee[m]);
+      kl_csv_append_row (out, cells, k + 1);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* For a transparent lottery: one column of ids per panel ("Panel 1" …),
+ * and as remaining, the people who are on none of the panels. */
+static void
+panels_tables (KlRun             *run,
+               KlPool            *pool,
+               const KlSettings  *settings,
+               GPtrArray        **selected_rows,
+               GPtrArray        **remaining_rows)
+{
+  guint n_panels = kl_run_get_n_panels (run);
+  guint k = kl_run_get_params (run)->number_wanted;
+  g_autofree gboolean *on_a_panel = g_new0 (gboolean, MAX (kl_pool_get_n_people (pool), 1));
+  g_autoptr(GArray) everyone_on_panels = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) unused = NULL;
+  char **header = g_new0 (char *, n_panels + 1);
+
+  *selected_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint p = 0; p < n_panels; p++)
+    header[p] = g_strdup_printf ("Panel %u", p + 1);
+  g_ptr_array_add (*selected_rows, header);
+
+  for (guint m = 0; m < k; m++)
+    {
+      char **row = g_new0 (char *, n_panels + 1);
+
+      for (guint p = 0; p < n_panels; p++)
+        {
+          guint person = kl_run_get_panel (run, p, NULL)[m];
+          row[p] = g_strdup (kl_pool_get_id (pool, person));
+          on_a_panel[person] = TRUE;
+        }
+      g_ptr_array_add (*selected_rows, row);
+    }
+
+  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
+    if (on_a_panel[i])
+      g_array_append_val (everyone_on_panels, i);
+  kl_output_build_tables (pool, settings, (guint *) everyone_on_panels->data, everyone_on_panels->len,
+                          NULL, KL_OUTPUT_NONE, &unused, remaining_rows);
+}
+
 static int
 select_main (SelectOptions *options)
 {
@@ -217,7 +309,7 @@ select_main (SelectOptions *options)
   g_autoptr(GPtrArray) remaining_rows = NULL;
   g_autofree char *report_text = NULL;
   const char *inputs[5] = { NULL };
-  const char *outputs_to_check[4] = { NULL };
+  const char *outputs_to_check[5] = { NULL };
   KlCliInputs loaded = { 0 };
   KlAlgorithm algorithm;
   KlRunParams params;
@@ -256,9 +348,12 @@ select_main (SelectOptions *options)
         fprintf (stderr, "%s\n", error->message);
         return KL_EXIT_USAGE;
       }
-  if (options->probabilities_path != NULL)
-    return kl_cli_usage_error ("select", _("the legacy algorithm computes no selection probabilities; "
-                                           "“kleroterion-cli analyse” estimates them"));
+  outputs_to_check[3] = options->probabilities_path ? options->probabilities_path : options->distribution_path;
+  if (outputs_to_check[3] != NULL && !kl_file_check_writable (outputs_to_check[3], inputs, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return KL_EXIT_USAGE;
+    }
 
   status = kl_cli_load_inputs (&options->inputs, &loaded);
   if (status != KL_EXIT_OK)
@@ -273,6 +368,14 @@ select_main (SelectOptions *options)
   params.test_selection = options->test_selection;
   params.number_selections = options->number_selections;
 
+  if ((options->probabilities_path != NULL || options->distribution_path != NULL) &&
+      (params.test_selection || params.algorithm == KL_ALGORITHM_LEGACY || params.algorithm == KL_ALGORITHM_DIVERSIMAX))
+    {
+      status = kl_cli_usage_error ("select", _("this algorithm computes no selection probabilities "
+                                               "(for legacy, “kleroterion-cli analyse” estimates them)"));
+      goto out;
+    }
+
   run = kl_run_new (loaded.pool, loaded.settings, loaded.already_selected, &params);
   job.run = run;
   job.reporter = reporter;
@@ -282,6 +385,18 @@ select_main (SelectOptions *options)
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fprintf (stderr, "%s\n", _("Interrupted: the selection was cancelled and nothing was written."));
+      else if (kl_run_get_suggested_quotas (run) != NULL && options->suggested_path != NULL)
+        {
+          g_autofree char *csv = kl_quotas_to_csv (kl_run_get_suggested_quotas (run));
+          g_autoptr(GError) write_error = NULL;
+
+          printf ("%s", text);
+          fprintf (stderr, "%s\n", error->message);
+          if (kl_file_write_atomic (options->suggested_path, csv, strlen (csv), inputs, &write_error))
+            fprintf (stderr, _("The relaxed quotas are in %s.\n"), options->suggested_path);
+          else
+            fprintf (stderr, "%s\n", write_error->message);
+        }
       else
         {
           printf ("%s", text);
@@ -294,14 +409,21 @@ select_main (SelectOptions *options)
   report_text = kl_report_to_text (kl_run_get_report (run));
   printf ("%s", report_text);
 
-  {
-    const guint *panel = kl_run_get_panel (run, 0, &n);
+  if (kl_run_get_n_panels (run) == 1)
+    {
+      const guint *panel = kl_run_get_panel (run, 0, &n);
 
-    kl_output_build_tables (loaded.pool, loaded.settings, panel, n, loaded.already_selected,
-                            KL_OUTPUT_NONE, &selected_rows, &remaining_rows);
-  }
+      kl_output_build_tables (loaded.pool, loaded.settings, panel, n, loaded.already_selected,
+                              KL_OUTPUT_NONE, &selected_rows, &remaining_rows);
+    }
+  else
+    panels_tables (run, loaded.pool, loaded.settings, &selected_rows, &remaining_rows);
   add_output (outputs, options->selected_path, kl_csv_from_rows (selected_rows));
   add_output (outputs, options->remaining_path, kl_csv_from_rows (remaining_rows));
+  if (options->probabilities_path != NULL)
+    add_output (outputs, options->probabilities_path, probabilities_csv (run));
+  if (options->distribution_path != NULL)
+    add_output (outputs, options->distribution_path, distribution_csv (run));
   if (options->report_path != NULL)
     add_output (outputs, options->report_path, report_contents (run, options));
 
@@ -312,9 +434,19 @@ select_main (SelectOptions *options)
       goto out;
     }
 
-  printf (_("Wrote %u selected people to %s and %u remaining to %s.\n"),
-          selected_rows->len - 1, options->selected_path,
-          remaining_rows->len - 1, options->remaining_path);
+  if (kl_run_get_n_panels (run) > 1)
+    {
+      g_autofree char *digest = kl_run_get_distribution_digest (run);
+
+      printf (_("Wrote %u panels for a public draw to %s, and the %u people on none of them to %s.\n"
+                "The distribution's SHA-256 is %s.\n"),
+              kl_run_get_n_panels (run), options->selected_path, remaining_rows->len - 1,
+              options->remaining_path, digest);
+    }
+  else
+    printf (_("Wrote %u selected people to %s and %u remaining to %s.\n"),
+            selected_rows->len - 1, options->selected_path,
+            remaining_rows->len - 1, options->remaining_path);
 
 out:
   kl_cli_inputs_clear (&loaded);
@@ -346,6 +478,10 @@ kl_cli_select (int    argc,
       N_("Write the report as text, HTML or JSON, by the file's extension"), N_("FILE") },
     { "probabilities-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.probabilities_path,
       N_("Write each person's selection probability"), N_("FILE") },
+    { "distribution-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.distribution_path,
+      N_("Write every panel of the distribution with its probability"), N_("FILE") },
+    { "suggested-quotas-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.suggested_path,
+      N_("If the quotas cannot be met, write the relaxed quotas here"), N_("FILE") },
     { "progress", 0, 0, G_OPTION_ARG_STRING, &options.progress,
       N_("auto, bar, jsonl (to standard error) or none"), N_("MODE") },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &options.no_progress,
@@ -371,6 +507,8 @@ kl_cli_select (int    argc,
   g_free (options.remaining_path);
   g_free (options.report_path);
   g_free (options.probabilities_path);
+  g_free (options.distribution_path);
+  g_free (options.suggested_path);
   g_free (options.algorithm);
   g_free (options.progress);
   return status;

@@ -124,7 +124,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   guint n = kl_pool_get_n_people (ctx->pool);
   Master master = { 0 };
   gboolean ok = FALSE;
-  double ceiling, upper = 0, total = 0;
+  double ceiling, upper = 0, total = 0, certified = 1;
 
   if (ctx->report)
     kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "using_maximin_algorithm");
@@ -179,6 +179,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
 
       if (upper >= ceiling - 1e-9)
         {
+          certified = ceiling;
           report_iteration (ctx, upper, upper, committees->list->len);
           kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, optimal"), t, committees->list->len);
           ok = TRUE;
@@ -197,6 +198,9 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
 
       if (pricing.value <= upper + EPS)
         {
+          /* Every panel is worth at most the bound under prices y, so no
+           * distribution gives everyone more than it (weak duality). */
+          certified = MAX (MIN (pricing.bound, 1.0), upper);
           ok = TRUE;
           break;
         }
@@ -205,6 +209,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           /* The master already holds this panel: its price cannot exceed z
            * but for rounding. Converged. */
           g_debug ("Maximin pricing returned a known panel; taking the distribution as optimal");
+          certified = MAX (MIN (pricing.bound, 1.0), upper);
           ok = TRUE;
           break;
         }
@@ -232,8 +237,13 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       if (ctx->report)
         {
           g_autofree char *value = g_strdup_printf ("%.6f", upper);
-          kl_message_set_param (kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "maximin_value"),
-                                "value", value);
+          g_autofree char *bound = g_strdup_printf ("%.6f", certified);
+          g_autofree char *gap = g_strdup_printf ("%.6f", certified - upper);
+          KlMessage *m = kl_report_add_line (ctx->report, KL_LEVEL_IMPORTANT, "maximin_value");
+
+          kl_message_set_param (m, "value", value);
+          kl_message_set_param (m, "bound", bound);
+          kl_message_set_param (m, "gap", gap);
         }
     }
 

@@ -441,6 +441,12 @@ use_distribution (KlRun           *self,
       g_array_append_val (self->committee_probabilities, g_array_index (distribution->probabilities, double, c));
     }
 
+  {
+    g_autofree char *digest = kl_run_get_distribution_digest (self);
+    kl_message_set_param (kl_report_add_line (self->report, KL_LEVEL_NORMAL, "distribution_digest"),
+                          "sha256", digest);
+  }
+
   drawn = kl_lottery_draw (distribution, self->params.number_selections, random);
   if (drawn->len != (guint) self->params.number_selections)
     {

@@ -443,6 +443,69 @@ test_select_interrupted (void)
 }
 
 static void
+test_select_maximin (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) lottery = { 0 };
+  g_auto(Run) infeasible = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "m-sel.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "m-rem.csv", NULL);
+  g_autofree char *probabilities = g_build_filename (kl_test_dir (), "m-prob.csv", NULL);
+  g_autofree char *panels = g_build_filename (kl_test_dir (), "l-sel.csv", NULL);
+  g_autofree char *distribution = g_build_filename (kl_test_dir (), "l-dist.csv", NULL);
+  g_autofree char *suggested = g_build_filename (kl_test_dir (), "suggested.csv", NULL);
+  g_autofree char *bad_quotas = kl_test_write_file ("joint.csv", "feature,value,min,max\ngender,f,3,3\n"
+                                                    "gender,m,1,1\nage,young,1,1\nage,old,3,3\n");
+  g_autofree char *bad_pool = kl_test_write_file ("joint-pool.csv", "id,gender,age\n1,f,young\n2,f,young\n"
+                                                  "3,f,young\n4,m,old\n5,m,old\n6,m,old\n");
+  g_autofree char *bad_settings = kl_test_write_file ("joint.toml", "id_column = \"id\"\n");
+  g_autoptr(KlTable) table = NULL;
+  g_autoptr(KlTable) panel_table = NULL;
+  g_autoptr(KlTable) dist_table = NULL;
+  g_autoptr(KlQuotas) relaxed = NULL;
+  double total = 0, dist_total = 0;
+
+  run_cli (&run, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--algorithm", "maximin",
+           "--seed", "5", "-s", selected, "-r", remaining, "--probabilities-csv", probabilities, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Every person who can sit on a panel has a chance of at least"));
+  table = kl_table_read_file (probabilities, NULL, NULL);
+  g_assert_cmpuint (table->n_rows, ==, 300);
+  for (guint i = 0; i < table->n_rows; i++)
+    total += g_ascii_strtod (kl_table_get_cell (table, i, 1), NULL);
+  g_assert_cmpfloat_with_epsilon (total, 30, 1e-5);
+
+  /* A transparent lottery: N panels, one column each, and the distribution
+   * with its checksum. */
+  run_cli (&lottery, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--algorithm", "maximin",
+           "--seed", "5", "--number-selections", "5", "-s", panels, "-r", remaining,
+           "--distribution-csv", distribution, NULL);
+  g_assert_cmpint (lottery.status, ==, 0);
+  g_assert_nonnull (strstr (lottery.out, "The distribution's SHA-256 is "));
+  panel_table = kl_table_read_file (panels, NULL, NULL);
+  g_assert_cmpuint (panel_table->n_columns, ==, 5);
+  g_assert_cmpstr (panel_table->header[4], ==, "Panel 5");
+  g_assert_cmpuint (panel_table->n_rows, ==, 30);
+  dist_table = kl_table_read_file (distribution, NULL, NULL);
+  g_assert_cmpuint (dist_table->n_columns, ==, 31);
+  for (guint i = 0; i < dist_table->n_rows; i++)
+    dist_total += g_ascii_strtod (kl_table_get_cell (dist_table, i, 0), NULL);
+  g_assert_cmpfloat_with_epsilon (dist_total, 1, 1e-9);
+
+  /* Quotas no panel can meet: exit 4, the suggestion, and the relaxed
+   * quotas written out for the organiser to review. */
+  run_cli (&infeasible, "select", "-S", bad_settings, "-f", bad_quotas, "-p", bad_pool, "-n", "4",
+           "-s", selected, "-r", remaining, "--suggested-quotas-csv", suggested, NULL);
+  g_assert_cmpint (infeasible.status, ==, 4);
+  g_assert_nonnull (strstr (infeasible.err, "No panel can meet all the quotas"));
+  relaxed = kl_quotas_load_file (suggested, 4, NULL, NULL);
+  g_assert_nonnull (relaxed);
+}
+
+static void
 test_analyse (void)
 {
   g_auto(Run) run = { 0 };
@@ -489,6 +552,7 @@ main (int    argc,
   g_test_add_func ("/cli/select-exit-codes", test_select_exit_codes);
   g_test_add_func ("/cli/select-jsonl-progress", test_select_jsonl_progress);
   g_test_add_func ("/cli/select-interrupted", test_select_interrupted);
+  g_test_add_func ("/cli/select-maximin", test_select_maximin);
   g_test_add_func ("/cli/analyse", test_analyse);
 
   return g_test_run ();
