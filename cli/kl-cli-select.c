@@ -408,6 +408,9 @@ select_main (SelectOptions *options)
 
   report_text = kl_report_to_text (kl_run_get_report (run));
   printf ("%s", report_text);
+  if (params.test_selection)
+    fprintf (stderr, "%s\n", _("WARNING: this is a TEST selection. The panel was NOT chosen at random; "
+                               "do not use it for an assembly."));
 
   if (kl_run_get_n_panels (run) == 1)
     {

@@ -495,6 +495,16 @@ test_select_maximin (void)
     dist_total += g_ascii_strtod (kl_table_get_cell (dist_table, i, 0), NULL);
   g_assert_cmpfloat_with_epsilon (dist_total, 1, 1e-9);
 
+  {
+    g_auto(Run) test = { 0 };
+
+    run_cli (&test, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--test-selection",
+             "-s", selected, "-r", remaining, NULL);
+    g_assert_cmpint (test.status, ==, 0);
+    g_assert_nonnull (strstr (test.out, "TEST SELECTION: this panel is NOT chosen at random"));
+    g_assert_nonnull (strstr (test.err, "NOT chosen at random"));
+  }
+
   /* Quotas no panel can meet: exit 4, the suggestion, and the relaxed
    * quotas written out for the organiser to review. */
   run_cli (&infeasible, "select", "-S", bad_settings, "-f", bad_quotas, "-p", bad_pool, "-n", "4",
