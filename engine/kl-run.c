@@ -613,7 +613,7 @@ execute_in_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   KlRun *self = g_task_get_task_data (task);
-  KlProgressReporter *reporter = source_object ? KL_PROGRESS_REPORTER (source_object) : NULL;
+  KlProgressReporter *reporter = g_object_get_data (G_OBJECT (task), "reporter");
   GError *error = NULL;
 
   if (kl_run_execute (self, reporter, cancellable, &error))
@@ -639,8 +639,10 @@ kl_run_execute_async (KlRun               *self,
 
   g_return_if_fail (self != NULL);
 
-  task = g_task_new (reporter, cancellable, callback, user_data);
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_run_execute_async);
+  if (reporter != NULL)
+    g_object_set_data_full (G_OBJECT (task), "reporter", g_object_ref (reporter), g_object_unref);
   g_task_set_task_data (task, kl_run_ref (self), (GDestroyNotify) kl_run_unref);
   /* A cancelled run still returns its own error; nothing is skipped. */
   g_task_set_return_on_cancel (task, FALSE);

@@ -1,0 +1,220 @@
+/* kl-table-view.c
+ *
+ * A column view needs a list model and a factory per column. The rows
+ * here are plain indices (a GtkStringList of "0", "1", …, cheap even for
+ * 10,000 rows, and only visible rows get widgets), and each column's
+ * factory asks a cell function for the text.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "kl-table-view.h"
+
+typedef struct {
+  KlCellFunc cell;
+  gpointer data;
+  GDestroyNotify destroy;
+  GHashTable *marked_rows;   /* row index + 1 → anything: highlighted */
+  grefcount ref_count;
+} Source;
+
+typedef struct {
+  Source *source;
+  guint column;
+} Column;
+
+static Source *
+source_ref (Source *source)
+{
+  g_ref_count_inc (&source->ref_count);
+  return source;
+}
+
+static void
+source_unref (gpointer data)
+{
+  Source *source = data;
+
+  if (!g_ref_count_dec (&source->ref_count))
+    return;
+  if (source->destroy)
+    source->destroy (source->data);
+  g_clear_pointer (&source->marked_rows, g_hash_table_unref);
+  g_free (source);
+}
+
+static void
+column_free (gpointer data)
+{
+  Column *column = data;
+
+  source_unref (column->source);
+  g_free (column);
+}
+
+static void
+on_setup (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  guint header_length = GPOINTER_TO_UINT (user_data);
+
+  /* Wide enough to read without hovering; the view scrolls sideways
+   * rather than squeezing every column to an ellipsis. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), CLAMP (header_length + 2, 8, 16));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_bind (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         gpointer                  user_data)
+{
+  Column *column = user_data;
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkStringObject *index = gtk_list_item_get_item (item);
+  guint row = (guint) strtoul (gtk_string_object_get_string (index), NULL, 10);
+  const char *text = column->source->cell (column->source->data, row, column->column);
+
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  gtk_widget_set_tooltip_text (label, text);
+  if (column->source->marked_rows != NULL &&
+      g_hash_table_contains (column->source->marked_rows, GUINT_TO_POINTER (row + 1)))
+    gtk_widget_add_css_class (label, "problem-cell");
+  else
+    gtk_widget_remove_css_class (label, "problem-cell");
+}
+
+static void
+on_map (GtkColumnView *view)
+{
+  GtkSelectionModel *pending = g_object_steal_data (G_OBJECT (view), "pending-model");
+
+  if (pending != NULL)
+    {
+      gtk_column_view_set_model (view, pending);
+      g_object_unref (pending);
+    }
+}
+
+/* GTK 4.8 builds a widget for every row of a model given to a column view
+ * that is not on screen (it cannot tell how many rows are visible), which
+ * takes seconds for thousands of rows. Until the view is mapped, the model
+ * waits. */
+static void
+set_model_when_mapped (GtkColumnView     *view,
+                       GtkSelectionModel *model)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (view)))
+    {
+      g_object_set_data (G_OBJECT (view), "pending-model", NULL);
+      gtk_column_view_set_model (view, model);
+      return;
+    }
+
+  if (g_object_get_data (G_OBJECT (view), "waits-for-map") == NULL)
+    {
+      g_signal_connect (view, "map", G_CALLBACK (on_map), NULL);
+      g_object_set_data (G_OBJECT (view), "waits-for-map", GINT_TO_POINTER (TRUE));
+    }
+  g_object_set_data_full (G_OBJECT (view), "pending-model", g_object_ref (model), g_object_unref);
+}
+
+/**
+ * kl_table_view_set:
+ * @marked_rows: (nullable): rows to highlight, as index + 1 keys
+ *
+ * Replaces the view's columns and rows.
+ */
+void
+kl_table_view_set (GtkColumnView      *view,
+                   const char * const *headers,
+                   guint               n_rows,
+                   KlCellFunc          cell,
+                   gpointer            data,
+                   GDestroyNotify      destroy,
+                   GHashTable         *marked_rows)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkStringList) rows = gtk_string_list_new (NULL);
+  g_autoptr(GtkSelectionModel) selection = NULL;
+  Source *source = g_new0 (Source, 1);
+
+  g_ref_count_init (&source->ref_count);
+  source->cell = cell;
+  source->data = data;
+  source->destroy = destroy;
+  source->marked_rows = marked_rows ? g_hash_table_ref (marked_rows) : NULL;
+
+  /* The old rows must go before new columns bind cells against new data. */
+  gtk_column_view_set_model (view, NULL);
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) old = g_list_model_get_item (columns, 0);
+      gtk_column_view_remove_column (view, old);
+    }
+
+  for (guint c = 0; headers[c] != NULL; c++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      Column *column = g_new0 (Column, 1);
+      g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+      column->source = source_ref (source);
+      column->column = c;
+      g_signal_connect (factory, "setup", G_CALLBACK (on_setup), GUINT_TO_POINTER (g_utf8_strlen (headers[c], -1)));
+      g_signal_connect_data (factory, "bind", G_CALLBACK (on_bind), column,
+                             (GClosureNotify) (void (*) (void)) column_free, 0);
+      view_column = gtk_column_view_column_new (headers[c], factory);
+      gtk_column_view_column_set_resizable (view_column, TRUE);
+      gtk_column_view_append_column (view, view_column);
+    }
+  source_unref (source);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      char index[16];
+      g_snprintf (index, sizeof index, "%u", r);
+      gtk_string_list_append (rows, index);
+    }
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows))));
+  set_model_when_mapped (view, selection);
+}
+
+static const char *
+row_cell (gpointer data,
+          guint    row,
+          guint    column)
+{
+  GPtrArray *rows = data;
+  char **cells = g_ptr_array_index (rows, row + 1);
+
+  return column < g_strv_length (cells) ? cells[column] : "";
+}
+
+/* Rows as the engine's output tables give them: the first is the header. */
+void
+kl_table_view_set_rows (GtkColumnView *view,
+                        GPtrArray     *rows)
+{
+  kl_table_view_set (view, (const char * const *) g_ptr_array_index (rows, 0), rows->len - 1,
+                     row_cell, g_ptr_array_ref (rows), (GDestroyNotify) g_ptr_array_unref, NULL);
+}
+
+guint
+kl_table_view_get_n_rows (GtkColumnView *view)
+{
+  GtkSelectionModel *model = g_object_get_data (G_OBJECT (view), "pending-model");
+
+  if (model == NULL)
+    model = gtk_column_view_get_model (view);
+
+  return model ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
