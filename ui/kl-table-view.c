@@ -92,39 +92,48 @@ on_bind (GtkSignalListItemFactory *factory,
     gtk_widget_remove_css_class (label, "problem-cell");
 }
 
-static void
-on_map (GtkColumnView *view)
+static gboolean
+set_pending_model (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
 {
-  GtkSelectionModel *pending = g_object_steal_data (G_OBJECT (view), "pending-model");
+  GtkColumnView *view = GTK_COLUMN_VIEW (widget);
+  GtkSelectionModel *pending;
 
+  if (gtk_widget_get_height (widget) <= 0)
+    return G_SOURCE_CONTINUE;
+
+  g_object_set_data (G_OBJECT (view), "tick", NULL);
+  pending = g_object_steal_data (G_OBJECT (view), "pending-model");
   if (pending != NULL)
     {
       gtk_column_view_set_model (view, pending);
       g_object_unref (pending);
     }
+  return G_SOURCE_REMOVE;
 }
 
 /* GTK 4.8 builds a widget for every row of a model given to a column view
- * that is not on screen (it cannot tell how many rows are visible), which
- * takes seconds for thousands of rows. Until the view is mapped, the model
- * waits. */
+ * that has no size yet (it cannot tell how many rows are visible): seconds
+ * for thousands of rows. Until the view has been given its size, the
+ * model waits. */
 static void
-set_model_when_mapped (GtkColumnView     *view,
-                       GtkSelectionModel *model)
+set_model_when_sized (GtkColumnView     *view,
+                      GtkSelectionModel *model)
 {
-  if (gtk_widget_get_mapped (GTK_WIDGET (view)))
+  if (gtk_widget_get_mapped (GTK_WIDGET (view)) && gtk_widget_get_height (GTK_WIDGET (view)) > 0)
     {
       g_object_set_data (G_OBJECT (view), "pending-model", NULL);
       gtk_column_view_set_model (view, model);
       return;
     }
 
-  if (g_object_get_data (G_OBJECT (view), "waits-for-map") == NULL)
-    {
-      g_signal_connect (view, "map", G_CALLBACK (on_map), NULL);
-      g_object_set_data (G_OBJECT (view), "waits-for-map", GINT_TO_POINTER (TRUE));
-    }
   g_object_set_data_full (G_OBJECT (view), "pending-model", g_object_ref (model), g_object_unref);
+  if (g_object_get_data (G_OBJECT (view), "tick") == NULL)
+    {
+      guint id = gtk_widget_add_tick_callback (GTK_WIDGET (view), set_pending_model, NULL, NULL);
+      g_object_set_data (G_OBJECT (view), "tick", GUINT_TO_POINTER (id));
+    }
 }
 
 /**
@@ -185,7 +194,7 @@ kl_table_view_set (GtkColumnView      *view,
       gtk_string_list_append (rows, index);
     }
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows))));
-  set_model_when_mapped (view, selection);
+  set_model_when_sized (view, selection);
 }
 
 static const char *

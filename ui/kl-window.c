@@ -19,6 +19,10 @@
 
 #define EXAMPLE_URI "resource:///org/kleroterion/Kleroterion/examples/"
 
+/* Enough to see what the file holds; every problem, wherever its row, is
+ * in the list above the preview with its line number. */
+#define PREVIEW_ROWS 1000
+
 struct _KlWindow {
   AdwApplicationWindow parent_instance;
 
@@ -463,10 +467,15 @@ reload (KlWindow *self)
     {
       g_autofree char *summary = g_strdup_printf (ngettext ("%u person", "%u people", self->pool_table->n_rows),
                                                   self->pool_table->n_rows);
+      g_autofree char *shown = NULL;
+
       kl_table_view_set (self->preview_view, (const char * const *) self->pool_table->header,
-                         self->pool_table->n_rows, preview_cell, kl_table_ref (self->pool_table),
-                         (GDestroyNotify) kl_table_unref, problem_rows);
+                         MIN (self->pool_table->n_rows, PREVIEW_ROWS), preview_cell,
+                         kl_table_ref (self->pool_table), (GDestroyNotify) kl_table_unref, problem_rows);
       set_row_file (self->pool_row, self->inputs[KL_INPUT_POOL], summary);
+      if (self->pool_table->n_rows > PREVIEW_ROWS)
+        shown = g_strdup_printf (_("The first %u of %u people"), PREVIEW_ROWS, self->pool_table->n_rows);
+      adw_preferences_group_set_description (self->preview_group, shown);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->preview_group), self->pool_table != NULL);
 
