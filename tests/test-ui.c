@@ -8,6 +8,7 @@
 #include "kl-test-utils.h"
 #include "kl-window-private.h"
 #include "kl-table-view.h"
+#include "kl-progress-relay.h"
 
 #include <adwaita.h>
 
@@ -314,6 +315,78 @@ test_bad_file (void)
   screenshot ("bad-file");
 }
 
+static GPtrArray *relayed;
+
+static void
+record_relayed (const char *phase,
+                gint64      total,
+                gint64      current,
+                const char *message,
+                gpointer    user_data)
+{
+  g_ptr_array_add (relayed, phase ? g_strdup_printf ("%s %" G_GINT64_FORMAT, phase, current)
+                                  : g_strdup ("end"));
+}
+
+static gpointer
+report_from_thread (gpointer data)
+{
+  KlProgressReporter *reporter = data;
+
+  kl_progress_reporter_start_phase (reporter, "multiplicative_weights", 1000, "a", NULL);
+  for (int i = 1; i <= 1000; i++)
+    kl_progress_reporter_update (reporter, i, "a", NULL);
+  kl_progress_reporter_end_phase (reporter, NULL);
+  kl_progress_reporter_start_phase (reporter, "maximin_optimization", -1, "b", NULL);
+  for (int i = 1; i <= 10; i++)
+    kl_progress_reporter_update (reporter, i, "b", NULL);
+  kl_progress_reporter_end_phase (reporter, NULL);
+  return NULL;
+}
+
+/* Phase changes always arrive, in order, with the last update of each
+ * phase before its end; the updates in between are coalesced. */
+static void
+test_relay (void)
+{
+  g_autoptr(KlProgressRelay) relay = NULL;
+  GThread *thread;
+  guint starts = 0, ends = 0;
+  int a_end = -1, b_start = -1;
+
+  relayed = g_ptr_array_new_with_free_func (g_free);
+  relay = kl_progress_relay_new (record_relayed, NULL);
+  thread = g_thread_new ("reporter", report_from_thread, relay);
+  g_thread_join (thread);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  for (guint i = 0; i < relayed->len; i++)
+    {
+      const char *event = g_ptr_array_index (relayed, i);
+
+      if (g_str_equal (event, "end"))
+        {
+          ends++;
+          if (a_end < 0)
+            a_end = i;
+        }
+      if (g_str_equal (event, "multiplicative_weights 0") || g_str_equal (event, "maximin_optimization 0"))
+        starts++;
+      if (g_str_equal (event, "maximin_optimization 0"))
+        b_start = i;
+    }
+  g_assert_cmpuint (starts, ==, 2);
+  g_assert_cmpuint (ends, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (relayed, 0), ==, "multiplicative_weights 0");
+  g_assert_cmpstr (g_ptr_array_index (relayed, a_end - 1), ==, "multiplicative_weights 1000");
+  g_assert_cmpint (b_start, ==, a_end + 1);
+  g_assert_cmpstr (g_ptr_array_index (relayed, relayed->len - 2), ==, "maximin_optimization 10");
+  /* Far fewer idles than the 1,014 events. */
+  g_assert_cmpuint (kl_progress_relay_get_n_dispatches (relay), <, 10);
+  g_ptr_array_unref (relayed);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,6 +401,7 @@ main (int    argc,
   g_signal_connect (kl_window_get_progress_bar (window), "notify::fraction", G_CALLBACK (on_fraction), NULL);
   g_signal_connect (kl_window_get_phase_label (window), "notify::label", G_CALLBACK (on_phase), NULL);
 
+  g_test_add_func ("/ui/relay", test_relay);
   g_test_add_func ("/ui/load-example", test_load_example);
   g_test_add_func ("/ui/run-legacy", test_run_legacy);
   g_test_add_func ("/ui/run-maximin-and-export", test_run_maximin_and_export);

@@ -213,6 +213,25 @@ kl_progress_relay_new (KlProgressFunc func,
   return self;
 }
 
+/* Main thread: delivers whatever is pending now, so a run that ends before
+ * an idle came round still shows its phases. */
+void
+kl_progress_relay_flush (KlProgressRelay *self)
+{
+  guint pending;
+
+  g_mutex_lock (&self->lock);
+  pending = self->idle_id;
+  self->idle_id = 0;
+  g_mutex_unlock (&self->lock);
+
+  if (pending != 0)
+    {
+      g_source_remove (pending);
+      dispatch (self);
+    }
+}
+
 /* Main thread: no more callbacks, for a window that goes away while its
  * run finishes in the background. */
 void

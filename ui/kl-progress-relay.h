@@ -19,6 +19,7 @@ typedef void (*KlProgressFunc) (const char *phase,
 G_DECLARE_FINAL_TYPE (KlProgressRelay, kl_progress_relay, KL, PROGRESS_RELAY, GObject)
 
 KlProgressRelay *kl_progress_relay_new        (KlProgressFunc func, gpointer user_data);
+void             kl_progress_relay_flush      (KlProgressRelay *self);
 void             kl_progress_relay_disconnect (KlProgressRelay *self);
 guint            kl_progress_relay_get_n_dispatches (KlProgressRelay *self);
 

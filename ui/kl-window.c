@@ -950,6 +950,7 @@ on_run_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean ok = kl_run_execute_finish (run, result, &error);
 
+  kl_progress_relay_flush (self->relay);
   kl_progress_relay_disconnect (self->relay);
   g_clear_object (&self->relay);
   g_clear_object (&self->cancellable);
