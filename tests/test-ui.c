@@ -290,6 +290,38 @@ test_cancel (void)
   g_assert_true (kl_window_get_result (window) == before);
 }
 
+/* Quotas no panel can meet: the error says why and proposes a change,
+ * which one action applies; then the selection works. */
+static void
+test_apply_suggested_quotas (void)
+{
+  g_autofree char *pool = kl_test_write_file ("joint-pool.csv", "id,gender,age\n1,f,young\n2,f,young\n"
+                                              "3,f,young\n4,m,old\n5,m,old\n6,m,old\n");
+  g_autofree char *quotas = kl_test_write_file ("joint-quotas.csv", "feature,value,min,max\ngender,f,3,3\n"
+                                                "gender,m,1,1\nage,young,1,1\nage,old,3,3\n");
+  g_autofree char *settings = kl_test_write_file ("joint.toml", "id_column = \"id\"\n");
+  g_autoptr(GFile) pool_file = g_file_new_for_path (pool);
+  g_autoptr(GFile) quotas_file = g_file_new_for_path (quotas);
+  g_autoptr(GFile) settings_file = g_file_new_for_path (settings);
+
+  kl_window_set_input (window, KL_INPUT_SETTINGS, settings_file);
+  kl_window_set_input (window, KL_INPUT_QUOTAS, quotas_file);
+  kl_window_set_input (window, KL_INPUT_POOL, pool_file);
+  kl_window_set_algorithm (window, KL_ALGORITHM_MAXIMIN);
+  kl_window_set_panel_size (window, 4);
+  run_and_wait ();
+  g_assert_nonnull (kl_window_get_last_error (window));
+  g_assert_nonnull (strstr (kl_window_get_last_error (window), "No panel can meet all the quotas"));
+  g_assert_nonnull (strstr (kl_window_get_last_error (window), "lower the minimum"));
+  screenshot ("infeasible");
+
+  g_assert_true (kl_window_apply_suggested_quotas (window));
+  kl_window_set_panel_size (window, 4);
+  run_and_wait ();
+  g_assert_nonnull (kl_window_get_result (window));
+  g_assert_cmpuint (kl_table_view_get_n_rows (kl_window_get_panel_view (window)), ==, 4);
+}
+
 static void
 test_bad_file (void)
 {
@@ -407,6 +439,7 @@ main (int    argc,
   g_test_add_func ("/ui/run-maximin-and-export", test_run_maximin_and_export);
   g_test_add_func ("/ui/spreadsheet-formulas-stay-text", test_spreadsheet_formulas_stay_text);
   g_test_add_func ("/ui/cancel", test_cancel);
+  g_test_add_func ("/ui/apply-suggested-quotas", test_apply_suggested_quotas);
   g_test_add_func ("/ui/bad-file", test_bad_file);
 
   return g_test_run ();

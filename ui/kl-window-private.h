@@ -33,5 +33,6 @@ void            kl_window_set_panel_size   (KlWindow *self, int size);
 void            kl_window_set_seed         (KlWindow *self, const char *seed);
 gboolean        kl_window_export_to_folder (KlWindow *self, GFile *folder, GError **error);
 const char     *kl_window_get_last_error   (KlWindow *self);
+gboolean        kl_window_apply_suggested_quotas (KlWindow *self);
 
 G_END_DECLS

@@ -76,6 +76,7 @@ struct _KlWindow {
   /* the run */
   KlRun *run;
   KlRun *result;
+  KlQuotas *suggested;          /* what would make infeasible quotas work */
   GCancellable *cancellable;
   KlProgressRelay *relay;
   gint64 started;
@@ -732,18 +733,27 @@ on_error_response (AdwMessageDialog *dialog,
   if (g_str_equal (response, "copy"))
     gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
                             g_object_get_data (G_OBJECT (dialog), "details"));
-  else if (g_str_equal (response, "apply") && self->result == NULL && self->run != NULL)
-    {
-      /* Take the suggested quotas for this session; the file is untouched
-       * until the organiser exports them. */
-      g_clear_pointer (&self->quotas, kl_quotas_unref);
-      self->quotas = kl_quotas_ref (kl_run_get_suggested_quotas (self->run));
-      reload (self);
-      adw_toast_overlay_add_toast (self->toasts,
-                                   adw_toast_new (_("Suggested quotas applied; export them to keep them")));
-    }
-  g_clear_pointer (&self->run, kl_run_unref);
+  else if (g_str_equal (response, "apply"))
+    kl_window_apply_suggested_quotas (self);
 }
+
+/* Takes the quotas the engine suggested for infeasible ones, for this
+ * session: the file is untouched until the organiser exports them. */
+gboolean
+kl_window_apply_suggested_quotas (KlWindow *self)
+{
+  if (self->suggested == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->quotas, kl_quotas_unref);
+  self->quotas = g_steal_pointer (&self->suggested);
+  reload (self);
+  adw_toast_overlay_add_toast (self->toasts,
+                               adw_toast_new (_("Suggested quotas applied; export them to keep them")));
+  return TRUE;
+}
+
+gboolean kl_window_apply_suggested_quotas (KlWindow *self);
 
 static void
 show_error (KlWindow   *self,
@@ -839,7 +849,10 @@ summary_text (KlRun *run)
   if (kl_run_is_secure (run))
     g_string_append (out, _("Randomness: the operating system's secure generator."));
   else
-    g_string_append_printf (out, _("Randomness: seed %" G_GINT64_FORMAT " (repeatable)."), params->seed);
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GINT64_FORMAT, params->seed);
+      g_string_append_printf (out, _("Randomness: seed %s (repeatable)."), seed);
+    }
   if (value != NULL)
     {
       g_autofree char *text = kl_message_to_string (value);
@@ -976,6 +989,10 @@ on_run_done (GObject      *source,
       gboolean infeasible = g_error_matches (error, KL_ERROR, KL_ERROR_INFEASIBLE) &&
                             kl_run_get_suggested_quotas (run) != NULL;
 
+      g_clear_pointer (&self->suggested, kl_quotas_unref);
+      if (infeasible)
+        self->suggested = kl_quotas_ref (kl_run_get_suggested_quotas (run));
+      g_clear_pointer (&self->run, kl_run_unref);
       show_error (self, infeasible ? _("The Quotas Cannot Be Met") : _("The Selection Failed"),
                   error->message, infeasible);
       notify_if_away (self, _("The selection failed"), error->message);
@@ -1366,6 +1383,7 @@ kl_window_finalize (GObject *object)
   g_clear_pointer (&self->address_checks, g_ptr_array_unref);
   g_clear_pointer (&self->run, kl_run_unref);
   g_clear_pointer (&self->result, kl_run_unref);
+  g_clear_pointer (&self->suggested, kl_quotas_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->relay);
   g_clear_object (&self->gsettings);
