@@ -5,6 +5,8 @@
 #include "kl-test-utils.h"
 #include "kl-private.h"
 
+#include <libintl.h>
+
 static void
 test_catalogue (void)
 {
@@ -89,6 +91,37 @@ test_summary (void)
   g_assert_cmpfloat (summary.max, ==, 0);
 }
 
+/* glibc's gettext caches translations; this counter tells it the language
+ * changed (documented in the GNU gettext manual). */
+extern int _nl_msg_cat_cntr;
+
+/* The French catalogue, as built: every message is translated at render
+ * time, placeholders and all. */
+static void
+test_translated (void)
+{
+  g_autofree char *locale_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autoptr(KlMessage) m = kl_message_new (KL_SEVERITY_ERROR, "min_greater_than_max");
+  g_autofree char *french = NULL;
+  g_autofree char *english = NULL;
+
+  g_test_summary ("Messages render in the reader's language from the project's catalogue");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  kl_message_set_param_int (m, "min", 10);
+  kl_message_set_param_int (m, "max", 5);
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  ++_nl_msg_cat_cntr;
+  french = kl_message_to_string (m);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  ++_nl_msg_cat_cntr;
+  english = kl_message_to_string (m);
+
+  g_assert_cmpstr (french, ==, "Le minimum (10) est supérieur au maximum (5).");
+  g_assert_cmpstr (english, ==, "The minimum (10) is above the maximum (5).");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -100,6 +133,7 @@ main (int    argc,
   g_test_add_func ("/message/missing-parameter-kept", test_missing_parameter_kept);
   g_test_add_func ("/message/fail-collects-errors", test_fail_collects_errors);
   g_test_add_func ("/message/summary", test_summary);
+  g_test_add_func ("/message/translated", test_translated);
 
   return g_test_run ();
 }
