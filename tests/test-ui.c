@@ -322,6 +322,47 @@ test_apply_suggested_quotas (void)
   g_assert_cmpuint (kl_table_view_get_n_rows (kl_window_get_panel_view (window)), ==, 4);
 }
 
+/* Files dropped on the window (or given on the command line) are sorted
+ * into pool, quotas and settings by what they hold. */
+static void
+test_open_files_by_content (void)
+{
+  g_autofree char *settings = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "data", "examples", "settings.toml", NULL);
+  g_autofree char *quotas = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "data", "examples", "quotas.csv", NULL);
+  g_autofree char *pool = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "data", "examples", "pool.csv", NULL);
+  const char *order[] = { pool, quotas, settings };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (order[i]);
+      kl_window_open_file (window, file);
+    }
+  settle ();
+  g_assert_cmpuint (kl_messages_count (kl_window_get_messages (window), KL_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (kl_table_view_get_n_rows (kl_window_get_preview_view (window)), ==, 300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (kl_window_is_running (window));
+  wait_until (not_running, 120);
+  g_assert_nonnull (kl_window_get_result (window));
+}
+
+/* The last choices come back in a new window. */
+static void
+test_remembers_choices (void)
+{
+  KlWindow *other;
+
+  kl_window_load_example (window);
+  kl_window_set_algorithm (window, KL_ALGORITHM_LEGACY);
+  kl_window_set_panel_size (window, 30);
+  run_and_wait ();
+
+  other = kl_window_new (NULL);
+  g_assert_cmpint (kl_window_get_algorithm (other), ==, KL_ALGORITHM_LEGACY);
+  gtk_window_destroy (GTK_WINDOW (other));
+  kl_window_set_algorithm (window, KL_ALGORITHM_MAXIMIN);
+}
+
 static void
 test_bad_file (void)
 {
@@ -440,6 +481,8 @@ main (int    argc,
   g_test_add_func ("/ui/spreadsheet-formulas-stay-text", test_spreadsheet_formulas_stay_text);
   g_test_add_func ("/ui/cancel", test_cancel);
   g_test_add_func ("/ui/apply-suggested-quotas", test_apply_suggested_quotas);
+  g_test_add_func ("/ui/open-files-by-content", test_open_files_by_content);
+  g_test_add_func ("/ui/remembers-choices", test_remembers_choices);
   g_test_add_func ("/ui/bad-file", test_bad_file);
 
   return g_test_run ();

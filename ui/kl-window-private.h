@@ -29,6 +29,7 @@ GtkColumnView  *kl_window_get_preview_view (KlWindow *self);
 GtkListBox     *kl_window_get_problems_list (KlWindow *self);
 KlProbabilityChart *kl_window_get_chart    (KlWindow *self);
 void            kl_window_set_algorithm    (KlWindow *self, KlAlgorithm algorithm);
+KlAlgorithm     kl_window_get_algorithm    (KlWindow *self);
 void            kl_window_set_panel_size   (KlWindow *self, int size);
 void            kl_window_set_seed         (KlWindow *self, const char *seed);
 gboolean        kl_window_export_to_folder (KlWindow *self, GFile *folder, GError **error);

@@ -1573,6 +1573,12 @@ kl_window_set_algorithm (KlWindow    *self,
       adw_combo_row_set_selected (self->algorithm_row, i);
 }
 
+KlAlgorithm
+kl_window_get_algorithm (KlWindow *self)
+{
+  return selected_algorithm (self);
+}
+
 void
 kl_window_set_panel_size (KlWindow *self,
                           int       size)
