@@ -64,80 +64,31 @@ file_digest (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
-static void
-add_input (JsonBuilder *builder,
-           const char  *role,
-           const char  *path)
-{
-  g_autofree char *digest = file_digest (path);
-
-  if (path == NULL)
-    return;
-  json_builder_set_member_name (builder, role);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, path);
-  json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder, digest ? digest : "");
-  json_builder_end_object (builder);
-}
-
-/* The JSON report is the audit record: what went in (with checksums),
- * how it was drawn, what came out, and every line of the report. */
+/* The audit record: the engine's, with the checksums of the files read. */
 static char *
 report_as_json (KlRun         *run,
                 SelectOptions *options)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *roles[] = { "settings", "features", "people", "already_selected" };
+  const char *paths[] = { options->inputs.settings_path, options->inputs.features_path,
+                          options->inputs.people_path, options->inputs.already_selected_path };
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  const KlRunParams *params = kl_run_get_params (run);
-  KlPool *pool = kl_run_get_pool (run);
+  g_auto(GStrv) digests = g_new0 (char *, G_N_ELEMENTS (paths) + 1);
+  KlRunInput inputs[G_N_ELEMENTS (paths)];
+  guint n = 0;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "generator");
-  json_builder_add_string_value (builder, "kleroterion " PACKAGE_VERSION);
-  json_builder_set_member_name (builder, "algorithm");
-  json_builder_add_string_value (builder, params->test_selection ? "test" : kl_algorithm_to_string (params->algorithm));
-  json_builder_set_member_name (builder, "number_wanted");
-  json_builder_add_int_value (builder, params->number_wanted);
-  json_builder_set_member_name (builder, "random");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "secure");
-  json_builder_add_boolean_value (builder, kl_run_is_secure (run));
-  if (!kl_run_is_secure (run))
-    {
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, params->seed);
-    }
-  json_builder_end_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (paths[i] != NULL)
+      {
+        digests[n] = file_digest (paths[i]);
+        inputs[n].role = roles[i];
+        inputs[n].name = paths[i];
+        inputs[n].sha256 = digests[n] ? digests[n] : "";
+        n++;
+      }
 
-  json_builder_set_member_name (builder, "inputs");
-  json_builder_begin_object (builder);
-  add_input (builder, "settings", options->inputs.settings_path);
-  add_input (builder, "features", options->inputs.features_path);
-  add_input (builder, "people", options->inputs.people_path);
-  add_input (builder, "already_selected", options->inputs.already_selected_path);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "panels");
-  json_builder_begin_array (builder);
-  for (guint p = 0; p < kl_run_get_n_panels (run); p++)
-    {
-      guint n;
-      const guint *panel = kl_run_get_panel (run, p, &n);
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < n; i++)
-        json_builder_add_string_value (builder, kl_pool_get_id (pool, panel[i]));
-      json_builder_end_array (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "report");
-  json_builder_add_value (builder, kl_report_to_json (kl_run_get_report (run)));
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
+  root = kl_run_to_json (run, inputs, n);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   return json_generator_to_data (generator, NULL);

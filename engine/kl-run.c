@@ -778,3 +778,77 @@ kl_run_get_suggested_quotas (KlRun *self)
 {
   return self->suggested_quotas;
 }
+
+/**
+ * kl_run_to_json:
+ *
+ * The audit record of a run: what went in (with checksums), how it was
+ * drawn (algorithm, seed or secure randomness), what came out (the panels,
+ * the distribution's checksum) and every line of the report.
+ */
+JsonNode *
+kl_run_to_json (KlRun            *self,
+                const KlRunInput *inputs,
+                guint             n_inputs)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *digest = kl_run_get_distribution_digest (self);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "generator");
+  json_builder_add_string_value (builder, "kleroterion " PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "algorithm");
+  json_builder_add_string_value (builder, self->params.test_selection ? "test"
+                                          : kl_algorithm_to_string (self->params.algorithm));
+  json_builder_set_member_name (builder, "number_wanted");
+  json_builder_add_int_value (builder, self->params.number_wanted);
+  json_builder_set_member_name (builder, "random");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "secure");
+  json_builder_add_boolean_value (builder, self->secure);
+  if (!self->secure)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, self->params.seed);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      json_builder_set_member_name (builder, inputs[i].role);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, inputs[i].name);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, inputs[i].sha256);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "panels");
+  json_builder_begin_array (builder);
+  for (guint p = 0; p < self->panels->len; p++)
+    {
+      GArray *panel = g_ptr_array_index (self->panels, p);
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < panel->len; i++)
+        json_builder_add_string_value (builder, kl_pool_get_id (self->pool, g_array_index (panel, guint, i)));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (digest != NULL)
+    {
+      json_builder_set_member_name (builder, "distribution_sha256");
+      json_builder_add_string_value (builder, digest);
+    }
+
+  json_builder_set_member_name (builder, "report");
+  json_builder_add_value (builder, kl_report_to_json (self->report));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

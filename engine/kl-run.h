@@ -72,6 +72,20 @@ const guint *kl_run_get_committee     (KlRun *run, guint index, double *probabil
 char        *kl_run_get_distribution_digest (KlRun *run);
 KlQuotas    *kl_run_get_suggested_quotas (KlRun *run);
 
+/**
+ * KlRunInput:
+ * @role: "settings", "features", "people" or "already_selected"
+ * @name: the path or name the organiser knows the file by
+ * @sha256: the SHA-256 of the file's bytes
+ */
+typedef struct {
+  const char *role;
+  const char *name;
+  const char *sha256;
+} KlRunInput;
+
+JsonNode    *kl_run_to_json           (KlRun *run, const KlRunInput *inputs, guint n_inputs);
+
 gboolean     kl_panel_check           (KlPool *pool, const guint *panel, guint n_people,
                                        guint k, GPtrArray *messages);
 

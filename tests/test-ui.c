@@ -190,6 +190,20 @@ test_run_maximin_and_export (void)
     }
   g_assert_true (g_file_get_contents (xlsx_path, &xlsx, &length, NULL));
   g_assert_cmpmem (xlsx, 2, "PK", 2);
+
+  /* The JSON report is the audit record: seed, inputs with checksums. */
+  {
+    g_autofree char *json_path = g_build_filename (folder_path, "report.json", NULL);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root, *inputs;
+
+    g_assert_true (json_parser_load_from_file (parser, json_path, NULL));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "random"), "seed"), ==, 3);
+    inputs = json_object_get_object_member (root, "inputs");
+    g_assert_cmpuint (strlen (json_object_get_string_member (json_object_get_object_member (inputs, "people"), "sha256")), ==, 64);
+    g_assert_cmpuint (json_array_get_length (json_array_get_array_element (json_object_get_array_member (root, "panels"), 0)), ==, 30);
+  }
 }
 
 /* A cell that looks like a formula stays text in the workbook. */

@@ -556,6 +556,17 @@ kl_window_set_input (KlWindow *self,
       break;
     }
   reload (self);
+
+  /* A settings file brings its algorithm and seed; the page shows them. */
+  if (input == KL_INPUT_SETTINGS && file != NULL && self->base_settings != NULL)
+    {
+      g_autofree char *seed = self->base_settings->random_number_seed != 0
+        ? g_strdup_printf ("%" G_GINT64_FORMAT, self->base_settings->random_number_seed)
+        : g_strdup ("");
+
+      kl_window_set_algorithm (self, self->base_settings->selection_algorithm);
+      gtk_editable_set_text (GTK_EDITABLE (self->seed_row), seed);
+    }
 }
 
 void
@@ -922,7 +933,7 @@ show_result (KlWindow *self,
   const double *probabilities = kl_run_get_probabilities (run);
 
   kl_output_build_tables (kl_run_get_pool (run), self->settings, panel, n, self->already,
-                          KL_OUTPUT_DROP_HOUSEMATES, &selected, &remaining);
+                          KL_OUTPUT_NONE, &selected, &remaining);
   kl_table_view_set_rows (self->panel_view, selected);
   show_quota_table (self, run);
 
@@ -1134,6 +1145,40 @@ write_in (GFile       *folder,
   return kl_file_write_atomic (path, contents, strlen (contents), inputs, error);
 }
 
+static JsonNode *
+audit_record (KlWindow *self,
+              KlRun    *run)
+{
+  const char *roles[] = { "people", "features", "settings", "already_selected" };
+  KlRunInput inputs[G_N_ELEMENTS (self->inputs)];
+  char *names[G_N_ELEMENTS (self->inputs)] = { NULL };
+  char *digests[G_N_ELEMENTS (self->inputs)] = { NULL };
+  JsonNode *json;
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (self->inputs[i] == NULL || (bytes = g_file_load_bytes (self->inputs[i], NULL, NULL, NULL)) == NULL)
+        continue;
+      names[n] = display_name (self->inputs[i]);
+      digests[n] = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      inputs[n].role = roles[i];
+      inputs[n].name = names[n];
+      inputs[n].sha256 = digests[n];
+      n++;
+    }
+
+  json = kl_run_to_json (run, inputs, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_free (names[i]);
+      g_free (digests[i]);
+    }
+  return json;
+}
+
 /**
  * kl_window_export_to_folder:
  *
@@ -1178,7 +1223,7 @@ kl_window_export_to_folder (KlWindow  *self,
   html = kl_report_to_html (kl_run_get_report (run));
   page = g_strdup_printf ("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n"
                           "<body>\n%s\n</body>\n</html>\n", _("Selection report"), html);
-  json = kl_report_to_json (kl_run_get_report (run));
+  json = audit_record (self, run);
   json_generator_set_root (generator, json);
   json_generator_set_pretty (generator, TRUE);
   json_text = json_generator_to_data (generator, NULL);
