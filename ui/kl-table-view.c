@@ -55,6 +55,24 @@ column_free (gpointer data)
   g_free (column);
 }
 
+/* The full text of a truncated cell, asked for only when hovered: setting
+ * a tooltip on every cell up front made showing a table take a second. */
+static gboolean
+on_query_tooltip (GtkWidget  *label,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 on_setup (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -69,6 +87,8 @@ on_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_width_chars (GTK_LABEL (label), CLAMP (header_length + 2, 8, 16));
   gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_list_item_set_child (item, label);
 }
 
@@ -84,7 +104,6 @@ on_bind (GtkSignalListItemFactory *factory,
   const char *text = column->source->cell (column->source->data, row, column->column);
 
   gtk_label_set_text (GTK_LABEL (label), text ? text : "");
-  gtk_widget_set_tooltip_text (label, text);
   if (column->source->marked_rows != NULL &&
       g_hash_table_contains (column->source->marked_rows, GUINT_TO_POINTER (row + 1)))
     gtk_widget_add_css_class (label, "problem-cell");
@@ -114,9 +133,30 @@ set_pending_model (GtkWidget     *widget,
 }
 
 /* GTK 4.8 builds a widget for every row of a model given to a column view
- * that has no size yet (it cannot tell how many rows are visible): seconds
- * for thousands of rows. Until the view has been given its size, the
- * model waits. */
+ * that has no size yet (it cannot tell how many rows are visible). Until
+ * the view has been given its size, the model waits. */
+static void
+wait_for_size (GtkColumnView *view)
+{
+  /* A tick callback keeps the frame clock running until the view has its
+   * size; it needs the clock of a realized, mapped widget to do that. */
+  if (g_object_get_data (G_OBJECT (view), "tick") == NULL)
+    {
+      guint id = gtk_widget_add_tick_callback (GTK_WIDGET (view), set_pending_model, NULL, NULL);
+      g_object_set_data (G_OBJECT (view), "tick", GUINT_TO_POINTER (id));
+    }
+}
+
+static void
+on_map (GtkColumnView *view)
+{
+  if (g_object_get_data (G_OBJECT (view), "pending-model") != NULL)
+    wait_for_size (view);
+}
+
+/* GTK 4.8 builds a widget for every row of a model given to a column view
+ * that has no size yet (it cannot tell how many rows are visible). Until
+ * the view has been given its size, the model waits. */
 static void
 set_model_when_sized (GtkColumnView     *view,
                       GtkSelectionModel *model)
@@ -129,11 +169,13 @@ set_model_when_sized (GtkColumnView     *view,
     }
 
   g_object_set_data_full (G_OBJECT (view), "pending-model", g_object_ref (model), g_object_unref);
-  if (g_object_get_data (G_OBJECT (view), "tick") == NULL)
+  if (g_object_get_data (G_OBJECT (view), "waits-for-map") == NULL)
     {
-      guint id = gtk_widget_add_tick_callback (GTK_WIDGET (view), set_pending_model, NULL, NULL);
-      g_object_set_data (G_OBJECT (view), "tick", GUINT_TO_POINTER (id));
+      g_signal_connect (view, "map", G_CALLBACK (on_map), NULL);
+      g_object_set_data (G_OBJECT (view), "waits-for-map", GINT_TO_POINTER (TRUE));
     }
+  if (gtk_widget_get_mapped (GTK_WIDGET (view)))
+    wait_for_size (view);
 }
 
 /**

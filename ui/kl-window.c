@@ -19,9 +19,9 @@
 
 #define EXAMPLE_URI "resource:///org/kleroterion/Kleroterion/examples/"
 
-/* Enough to see what the file holds; every problem, wherever its row, is
- * in the list above the preview with its line number. */
-#define PREVIEW_ROWS 1000
+/* Only huge files are cut short; every problem, wherever its row, is in
+ * the list above the preview with its line number. */
+#define PREVIEW_ROWS 100000
 
 struct _KlWindow {
   AdwApplicationWindow parent_instance;
