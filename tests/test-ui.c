@@ -360,6 +360,62 @@ test_open_files_by_content (void)
   g_assert_nonnull (kl_window_get_result (window));
 }
 
+static gboolean closing_run_done;
+
+static void
+on_closed_window_gone (gpointer  data,
+                       GObject  *where)
+{
+  closing_run_done = TRUE;
+}
+
+static gboolean
+closed_window_finalized (void)
+{
+  return closing_run_done;
+}
+
+/* Closing a window during a run cancels the run; the window goes away once
+ * the worker has stopped, and nothing crashes or leaks on the way. */
+static void
+test_close_during_run (void)
+{
+  KlGeneratorOptions options;
+  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
+  g_autoptr(KlSettings) settings = NULL;
+  g_autofree char *pool = NULL, *quotas = NULL, *settings_path = NULL;
+  g_autoptr(GFile) pool_file = NULL;
+  g_autoptr(GFile) quotas_file = NULL;
+  g_autoptr(GFile) settings_file = NULL;
+  KlWindow *other = kl_window_new (NULL);
+
+  kl_generator_options_init (&options);
+  options.n_people = 750;
+  options.panel_size = 112;
+  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
+  toml = kl_settings_to_toml (settings);
+  pool = kl_test_write_file ("close-pool.csv", pool_csv);
+  quotas = kl_test_write_file ("close-quotas.csv", quotas_csv);
+  settings_path = kl_test_write_file ("close.toml", toml);
+  pool_file = g_file_new_for_path (pool);
+  quotas_file = g_file_new_for_path (quotas);
+  settings_file = g_file_new_for_path (settings_path);
+
+  gtk_window_present (GTK_WINDOW (other));
+  kl_window_set_input (other, KL_INPUT_SETTINGS, settings_file);
+  kl_window_set_input (other, KL_INPUT_QUOTAS, quotas_file);
+  kl_window_set_input (other, KL_INPUT_POOL, pool_file);
+  kl_window_set_algorithm (other, KL_ALGORITHM_MAXIMIN);
+  kl_window_set_panel_size (other, 112);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "win.run", NULL));
+  g_assert_true (kl_window_is_running (other));
+
+  closing_run_done = FALSE;
+  g_object_weak_ref (G_OBJECT (other), on_closed_window_gone, NULL);
+  gtk_window_close (GTK_WINDOW (other));
+  wait_until (closed_window_finalized, 10);
+}
+
 /* The last choices come back in a new window. */
 static void
 test_remembers_choices (void)
@@ -497,6 +553,7 @@ main (int    argc,
   g_test_add_func ("/ui/apply-suggested-quotas", test_apply_suggested_quotas);
   g_test_add_func ("/ui/open-files-by-content", test_open_files_by_content);
   g_test_add_func ("/ui/remembers-choices", test_remembers_choices);
+  g_test_add_func ("/ui/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/bad-file", test_bad_file);
 
   return g_test_run ();

@@ -84,6 +84,7 @@ struct _KlWindow {
   char *last_error;
 
   GSettings *gsettings;
+  gboolean disposed;
 };
 
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -978,6 +979,14 @@ on_run_done (GObject      *source,
   kl_progress_relay_disconnect (self->relay);
   g_clear_object (&self->relay);
   g_clear_object (&self->cancellable);
+
+  /* The window was closed during the run: the run only had to stop. */
+  if (self->disposed)
+    {
+      g_clear_pointer (&self->run, kl_run_unref);
+      return;
+    }
+
   set_running (self, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), FALSE);
 
@@ -1401,6 +1410,7 @@ kl_window_dispose (GObject *object)
 {
   KlWindow *self = KL_WINDOW (object);
 
+  self->disposed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->relay != NULL)
