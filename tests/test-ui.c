@@ -49,16 +49,17 @@ settle (void)
 }
 
 static void
-screenshot (const char *name)
+screenshot_widget (GtkWidget  *widget,
+                   const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
   g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-  int height = gtk_widget_get_height (GTK_WIDGET (window));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
 
   settle ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
@@ -70,6 +71,12 @@ screenshot (const char *name)
   path = g_strdup_printf ("%s/%s.png", folder, name);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+static void
+screenshot (const char *name)
+{
+  screenshot_widget (GTK_WIDGET (window), name);
 }
 
 static void
@@ -180,6 +187,7 @@ test_run_maximin_and_export (void)
   g_assert_cmpuint (kl_table_view_get_n_rows (kl_window_get_panel_view (window)), ==, 30);
   g_assert_cmpuint (kl_probability_chart_get_n (kl_window_get_chart (window)), ==, 300);
   screenshot ("results-maximin");
+  screenshot_widget (GTK_WIDGET (kl_window_get_chart (window)), "chart-maximin");
 
   g_assert_true (kl_window_export_to_folder (window, folder, &error));
   g_assert_no_error (error);
