@@ -104,12 +104,7 @@ report_contents (KlRun         *run,
     return report_as_json (run, options);
 
   if (g_str_has_suffix (options->report_path, ".html") || g_str_has_suffix (options->report_path, ".htm"))
-    {
-      g_autofree char *body = kl_report_to_html (report);
-      return g_strdup_printf ("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\">"
-                              "<title>%s</title></head>\n<body>\n%s\n</body>\n</html>\n",
-                              _("Selection report"), body);
-    }
+    return kl_report_to_html_page (report);
 
   return kl_report_to_text (report);
 }
@@ -158,57 +153,18 @@ add_output (GArray     *outputs,
   g_array_append_val (outputs, out);
 }
 
-/* id, probability: everyone in the pool, in pool order. */
 static char *
-probabilities_csv (KlRun *run)
+rows_csv (GPtrArray *rows)
 {
-  KlPool *pool = kl_run_get_pool (run);
-  const double *p = kl_run_get_probabilities (run);
-  g_autoptr(GString) out = g_string_new ("id,probability\r\n");
+  g_autoptr(GPtrArray) owned = rows;
 
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
-    {
-      const char *cells[2];
-      char number[32];
-
-      g_snprintf (number, sizeof number, "%.8f", p[i]);
-      cells[0] = kl_pool_get_id (pool, i);
-      cells[1] = number;
-      kl_csv_append_row (out, cells, 2);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* probability, member 1 … member k: the distribution whose SHA-256 the
- * report gives, so anyone can recompute it. */
-static char *
-distribution_csv (KlRun *run)
-{
-  KlPool *pool = kl_run_get_pool (run);
-  guint k = kl_run_get_params (run)->number_wanted;
-  g_autoptr(GString) out = g_string_new ("probability");
-  g_autofree const char **cells = g_new0 (const char *, k + 1);
-
-  for (guint m = 0; m < k; m++)
-    g_string_append_printf (out, ",member %u", m + 1);
-  g_string_append (out, "\r\n");
-
-  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
-    {
-      double p;
-      const guint *committee = kl_run_get_committee (run, c, &p);
-      char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-      cells[0] = g_ascii_formatd (number, sizeof number, "%.17g", p);
-      for (guint m = 0; m < k; m++)
-        cells[m + 1] = kl_pool_get_id (pool, committee[m]);
-      kl_csv_append_row (out, cells, k + 1);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return kl_csv_from_rows (owned);
 }
 
 /* For a transparent lottery: one column of ids per panel ("Panel 1" …),
  * and as remaining, the people who are on none of the panels. */
+/* For a transparent lottery: the panels, one column each, and as
+ * remaining the people who are on none of them. */
 static void
 panels_tables (KlRun             *run,
                KlPool            *pool,
@@ -216,34 +172,23 @@ panels_tables (KlRun             *run,
                GPtrArray        **selected_rows,
                GPtrArray        **remaining_rows)
 {
-  guint n_panels = kl_run_get_n_panels (run);
-  guint k = kl_run_get_params (run)->number_wanted;
   g_autofree gboolean *on_a_panel = g_new0 (gboolean, MAX (kl_pool_get_n_people (pool), 1));
   g_autoptr(GArray) everyone_on_panels = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) unused = NULL;
-  char **header = g_new0 (char *, n_panels + 1);
 
-  *selected_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  for (guint p = 0; p < n_panels; p++)
-    header[p] = g_strdup_printf ("Panel %u", p + 1);
-  g_ptr_array_add (*selected_rows, header);
-
-  for (guint m = 0; m < k; m++)
+  for (guint p = 0; p < kl_run_get_n_panels (run); p++)
     {
-      char **row = g_new0 (char *, n_panels + 1);
+      guint n;
+      const guint *panel = kl_run_get_panel (run, p, &n);
 
-      for (guint p = 0; p < n_panels; p++)
-        {
-          guint person = kl_run_get_panel (run, p, NULL)[m];
-          row[p] = g_strdup (kl_pool_get_id (pool, person));
-          on_a_panel[person] = TRUE;
-        }
-      g_ptr_array_add (*selected_rows, row);
+      for (guint m = 0; m < n; m++)
+        on_a_panel[panel[m]] = TRUE;
     }
-
   for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
     if (on_a_panel[i])
       g_array_append_val (everyone_on_panels, i);
+
+  *selected_rows = kl_output_panel_rows (run);
   kl_output_build_tables (pool, settings, (guint *) everyone_on_panels->data, everyone_on_panels->len,
                           NULL, KL_OUTPUT_NONE, &unused, remaining_rows);
 }
@@ -375,9 +320,9 @@ select_main (SelectOptions *options)
   add_output (outputs, options->selected_path, kl_csv_from_rows (selected_rows));
   add_output (outputs, options->remaining_path, kl_csv_from_rows (remaining_rows));
   if (options->probabilities_path != NULL)
-    add_output (outputs, options->probabilities_path, probabilities_csv (run));
+    add_output (outputs, options->probabilities_path, rows_csv (kl_output_probability_rows (run)));
   if (options->distribution_path != NULL)
-    add_output (outputs, options->distribution_path, distribution_csv (run));
+    add_output (outputs, options->distribution_path, rows_csv (kl_output_distribution_rows (run)));
   if (options->report_path != NULL)
     add_output (outputs, options->report_path, report_contents (run, options));
 

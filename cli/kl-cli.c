@@ -158,8 +158,8 @@ kl_cli_require_inputs (KlCliInputOptions *options,
   return KL_EXIT_OK;
 }
 
-/* Notes only with --verbose. A hint is printed once per kind of problem:
- * forty rows with the same unknown value need the fix explained once. */
+/* Notes only with --verbose. A fix is printed once per kind of problem:
+ * forty rows with the same unknown value need it explained once. */
 void
 kl_cli_print_messages (GPtrArray *messages,
                        gboolean   verbose)
@@ -169,22 +169,17 @@ kl_cli_print_messages (GPtrArray *messages,
   for (guint i = 0; i < messages->len; i++)
     {
       KlMessage *message = g_ptr_array_index (messages, i);
-      g_autofree char *located = NULL;
+      g_autofree char *line = NULL;
       char *hint;
 
       if (message->severity == KL_SEVERITY_INFO && !verbose)
         continue;
 
-      located = kl_message_to_diagnostic (message);
+      line = kl_message_to_diagnostic (message);
+      fprintf (stderr, "%s\n", line);
       hint = kl_message_get_hint (message);
-      if (hint != NULL && !g_hash_table_add (hints_shown, hint))
-        {
-          /* The located text ends with the hint on its own line: cut it. */
-          char *cut = strrchr (located, '\n');
-          if (cut != NULL)
-            *cut = '\0';
-        }
-      fprintf (stderr, "%s\n", located);
+      if (hint != NULL && g_hash_table_add (hints_shown, hint))
+        fprintf (stderr, "    %s\n", hint);
     }
 }
 

@@ -245,7 +245,8 @@ format_located (const KlMessage *self,
 
   g_string_append (out, text);
 
-  if (hint != NULL)
+  /* A terminal prints the fix on its own line, and only once per kind. */
+  if (hint != NULL && !with_severity)
     {
       g_string_append (out, "\n    ");
       g_string_append (out, hint);
@@ -261,8 +262,9 @@ kl_message_to_located_string (const KlMessage *self)
   return format_located (self, FALSE);
 }
 
-/* The same with "error:", "warning:" or "note:" after the place, as
- * compilers print it, for terminals. */
+/* The place, "error:", "warning:" or "note:", and the text, as compilers
+ * print it, for terminals; the fix (kl_message_get_hint()) is left to the
+ * caller. */
 char *
 kl_message_to_diagnostic (const KlMessage *self)
 {

@@ -233,3 +233,99 @@ kl_output_build_tables (const KlPool      *pool,
   *selected_rows = chosen;
   *remaining_rows = rest;
 }
+
+static GPtrArray *
+new_rows (char **header)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  g_ptr_array_add (rows, header);
+  return rows;
+}
+
+/**
+ * kl_output_probability_rows:
+ *
+ * id, probability: everyone in the run's pool, in pool order. %NULL for
+ * runs that compute no probabilities (legacy, test selections).
+ */
+GPtrArray *
+kl_output_probability_rows (KlRun *run)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  const double *p = kl_run_get_probabilities (run);
+  GPtrArray *rows;
+
+  if (p == NULL)
+    return NULL;
+
+  rows = new_rows (g_strsplit ("id,probability", ",", -1));
+  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
+    {
+      char **row = g_new0 (char *, 3);
+
+      row[0] = g_strdup (kl_pool_get_id (pool, i));
+      row[1] = g_strdup_printf ("%.8f", p[i]);
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* For a transparent lottery: one column of ids per panel ("Panel 1" …). */
+GPtrArray *
+kl_output_panel_rows (KlRun *run)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  guint n_panels = kl_run_get_n_panels (run);
+  guint k = kl_run_get_params (run)->number_wanted;
+  char **header = g_new0 (char *, n_panels + 1);
+  GPtrArray *rows;
+
+  for (guint p = 0; p < n_panels; p++)
+    header[p] = g_strdup_printf ("Panel %u", p + 1);
+  rows = new_rows (header);
+
+  for (guint m = 0; m < k; m++)
+    {
+      char **row = g_new0 (char *, n_panels + 1);
+
+      for (guint p = 0; p < n_panels; p++)
+        row[p] = g_strdup (kl_pool_get_id (pool, kl_run_get_panel (run, p, NULL)[m]));
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* probability, member 1 … member k: the distribution whose SHA-256 the
+ * report gives, so anyone can recompute it. %NULL without one. */
+GPtrArray *
+kl_output_distribution_rows (KlRun *run)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  guint k = kl_run_get_params (run)->number_wanted;
+  char **header;
+  GPtrArray *rows;
+
+  if (kl_run_get_n_committees (run) == 0)
+    return NULL;
+
+  header = g_new0 (char *, k + 2);
+  header[0] = g_strdup ("probability");
+  for (guint m = 0; m < k; m++)
+    header[m + 1] = g_strdup_printf ("member %u", m + 1);
+  rows = new_rows (header);
+
+  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
+    {
+      double p;
+      const guint *committee = kl_run_get_committee (run, c, &p);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+      char **row = g_new0 (char *, k + 2);
+
+      row[0] = g_strdup (g_ascii_formatd (number, sizeof number, "%.17g", p));
+      for (guint m = 0; m < k; m++)
+        row[m + 1] = g_strdup (kl_pool_get_id (pool, committee[m]));
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}

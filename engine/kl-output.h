@@ -9,6 +9,7 @@
 #endif
 
 #include "kl-pool.h"
+#include "kl-run.h"
 #include "kl-settings.h"
 
 G_BEGIN_DECLS
@@ -34,5 +35,10 @@ void        kl_output_build_tables   (const KlPool *pool, const KlSettings *sett
                                       GPtrArray **selected_rows, GPtrArray **remaining_rows);
 GArray     *kl_output_find_shared_addresses (const KlPool *pool, const guint *selected,
                                              guint n_selected, const KlPool *already_selected);
+
+/* Tables of a run's result; rows are string vectors, header first. */
+GPtrArray  *kl_output_probability_rows  (KlRun *run);
+GPtrArray  *kl_output_panel_rows        (KlRun *run);
+GPtrArray  *kl_output_distribution_rows (KlRun *run);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ struct _KlPool {
   int *households;
   guint n_households;
   guint *household_sizes;
-  GHashTable *id_index;      /* id → person + 1, built on demand */
+  GHashTable *id_index;      /* id → person + 1 */
 };
 
 G_DEFINE_BOXED_TYPE (KlPool, kl_pool, kl_pool_ref, kl_pool_unref)
@@ -148,6 +148,16 @@ find_columns (KlPool              *self,
     self->address_columns[a] = kl_table_find_column (table, address[a], NULL);
 
   return messages->len == first;
+}
+
+/* Built with the pool, never later: a finished pool is never written to,
+ * so a run's worker thread and the window can read it at once. */
+static void
+index_ids (KlPool *self)
+{
+  self->id_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->n_people; i++)
+    g_hash_table_insert (self->id_index, (gpointer) kl_pool_get_id (self, i), GUINT_TO_POINTER (i + 1));
 }
 
 /* ---- households ------------------------------------------------------- */
@@ -475,6 +485,7 @@ load (KlTable             *table,
     goto failed;
 
   compute_addresses (self, messages);
+  index_ids (self);
   return g_steal_pointer (&self);
 
 failed:
@@ -629,6 +640,7 @@ kl_pool_subset (KlPool      *pool,
     }
 
   build_households (self);
+  index_ids (self);
   return self;
 }
 
@@ -724,15 +736,6 @@ int
 kl_pool_find_person (const KlPool *self,
                      const char   *id)
 {
-  if (self->id_index == NULL)
-    {
-      KlPool *mutable = (KlPool *) self;
-
-      mutable->id_index = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < self->n_people; i++)
-        g_hash_table_insert (mutable->id_index, (gpointer) kl_pool_get_id (self, i),
-                             GUINT_TO_POINTER (i + 1));
-    }
   return GPOINTER_TO_INT (g_hash_table_lookup (self->id_index, id)) - 1;
 }
 

@@ -352,6 +352,17 @@ kl_report_to_html (KlReport *self)
   return g_string_free (out, FALSE);
 }
 
+/* A whole document, to save and open in a browser. */
+char *
+kl_report_to_html_page (KlReport *self)
+{
+  g_autofree char *body = kl_report_to_html (self);
+  g_autofree char *title = g_markup_escape_text (_("Selection report"), -1);
+
+  return g_strdup_printf ("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n"
+                          "<body>\n%s\n</body>\n</html>\n", title, body);
+}
+
 /* ---- JSON ------------------------------------------------------------- */
 
 static const char * const severity_names[] = { "info", "warning", "error" };

@@ -66,6 +66,7 @@ KlMessage *kl_report_find_line      (KlReport *report, const char *code);
 
 char      *kl_report_to_text        (KlReport *report);
 char      *kl_report_to_html        (KlReport *report);
+char      *kl_report_to_html_page   (KlReport *report);
 JsonNode  *kl_report_to_json        (KlReport *report);
 KlReport  *kl_report_from_json      (JsonNode *node, GError **error);
 

@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <kleroterion.h>
+#include "kl-test-utils.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +17,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *pool_csv = NULL, *quotas_csv = NULL;
-  g_autoptr(KlSettings) settings = NULL;
-  g_autoptr(KlTable) pool_table = NULL, quota_table = NULL;
-  g_autoptr(KlQuotas) quotas = NULL;
-  g_autoptr(KlPool) pool = NULL;
+  KlTestInputs in = { 0 };
   g_autoptr(GError) error = NULL;
   KlGeneratorOptions options;
   double times[RUNS];
@@ -34,19 +30,12 @@ main (int    argc,
   options.n_features = 6;
   options.panel_size = 200;
   options.household_share = 0.1;
-  if (!kl_generate (&options, &pool_csv, &quotas_csv, &settings, &error))
-    g_error ("%s", error->message);
-  pool_table = kl_table_read_data (pool_csv, -1, "pool.csv", NULL, &error);
-  quota_table = kl_table_read_data (quotas_csv, -1, "quotas.csv", NULL, &error);
-  quotas = kl_quotas_load (quota_table, 200, NULL, &error);
-  pool = quotas ? kl_pool_load (pool_table, quotas, settings, NULL, &error) : NULL;
-  if (pool == NULL)
-    g_error ("%s", error->message);
+  kl_test_inputs_generate (&in, &options);
 
   for (int r = 0; r < RUNS; r++)
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr(KlAnalysis) analysis = kl_analyse_legacy (pool, 200, 100, DRAWS, 1 + r * DRAWS,
+      g_autoptr(KlAnalysis) analysis = kl_analyse_legacy (in.pool, 200, 100, DRAWS, 1 + r * DRAWS,
                                                           NULL, NULL, &error);
       if (analysis == NULL)
         g_error ("%s", error->message);
@@ -59,5 +48,6 @@ main (int    argc,
   printf ("legacy: %d draws, 2000 people, 6 features, panel 200, households on:\n", DRAWS);
   printf ("  median %.2f s (min %.2f, max %.2f over %d runs), %u draws gave up, peak memory %.1f MB\n",
           summary.median, summary.min, summary.max, RUNS, failures, usage.ru_maxrss / 1024.0);
+  kl_test_inputs_clear (&in);
   return 0;
 }

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <kleroterion.h>
+#include "kl-test-utils.h"
 
 #include <stdio.h>
 #include <sys/resource.h>
@@ -31,16 +31,11 @@ static const Size sizes[] = {
   { 300, 45, 0.9, "300/45 tight" },
 };
 
-static KlPool *
-generate (const Size  *size,
-          KlSettings **settings)
+static void
+generate (const Size   *size,
+          KlTestInputs *in)
 {
-  g_autofree char *pool_csv = NULL, *quotas_csv = NULL;
-  g_autoptr(KlTable) pool_table = NULL, quota_table = NULL;
-  g_autoptr(KlQuotas) quotas = NULL;
-  g_autoptr(GError) error = NULL;
   KlGeneratorOptions options;
-  KlPool *pool;
 
   kl_generator_options_init (&options);
   options.n_people = size->n;
@@ -48,15 +43,7 @@ generate (const Size  *size,
   options.n_features = 4;
   options.tightness = size->tightness;
   options.household_share = 0;
-  if (!kl_generate (&options, &pool_csv, &quotas_csv, settings, &error))
-    g_error ("%s", error->message);
-  pool_table = kl_table_read_data (pool_csv, -1, "pool.csv", NULL, &error);
-  quota_table = kl_table_read_data (quotas_csv, -1, "quotas.csv", NULL, &error);
-  quotas = kl_quotas_load (quota_table, size->k, NULL, &error);
-  pool = quotas ? kl_pool_load (pool_table, quotas, *settings, NULL, &error) : NULL;
-  if (pool == NULL)
-    g_error ("%s", error->message);
-  return pool;
+  kl_test_inputs_generate (in, &options);
 }
 
 static KlRun *
@@ -78,14 +65,16 @@ static void
 run_once (const Size *size,
           int         out_fd)
 {
-  g_autoptr(KlSettings) settings = NULL;
-  g_autoptr(KlPool) pool = generate (size, &settings);
-  g_autoptr(KlRun) run = new_run (pool, settings, size->k);
+  KlTestInputs in = { 0 };
+  g_autoptr(KlRun) run = NULL;
   g_autoptr(GError) error = NULL;
   double result[2];
-  gint64 start = g_get_monotonic_time ();
+  gint64 start;
   const double *p;
 
+  generate (size, &in);
+  run = new_run (in.pool, in.settings, size->k);
+  start = g_get_monotonic_time ();
   if (!kl_run_execute (run, NULL, NULL, &error))
     {
       fprintf (stderr, "%s: %s\n", size->label, error->message);
@@ -94,7 +83,7 @@ run_once (const Size *size,
   result[0] = (g_get_monotonic_time () - start) / 1e6;
   p = kl_run_get_probabilities (run);
   result[1] = 1;
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
+  for (guint i = 0; i < kl_pool_get_n_people (in.pool); i++)
     if (p[i] > 1e-9)
       result[1] = MIN (result[1], p[i]);
   if (write (out_fd, result, sizeof result) != sizeof result)
@@ -125,12 +114,13 @@ static double
 cancel_latency (const Size *size,
                 guint       delay_ms)
 {
-  g_autoptr(KlSettings) settings = NULL;
-  g_autoptr(KlPool) pool = generate (size, &settings);
-  g_autoptr(KlRun) run = new_run (pool, settings, size->k);
+  KlTestInputs in = { 0 };
+  g_autoptr(KlRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 finished = 0, cancelled;
 
+  generate (size, &in);
+  run = new_run (in.pool, in.settings, size->k);
   kl_run_execute_async (run, NULL, cancellable, on_done, &finished);
   g_timeout_add (delay_ms, cancel_now, cancellable);
   while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
@@ -138,6 +128,7 @@ cancel_latency (const Size *size,
   cancelled = g_get_monotonic_time ();
   while (finished == 0)
     g_main_context_iteration (NULL, TRUE);
+  kl_test_inputs_clear (&in);
   return finished > cancelled ? (finished - cancelled) / 1e3 : 0;
 }
 

@@ -258,6 +258,45 @@ test_spreadsheet_formulas_stay_text (void)
   g_assert_cmpstr (out, ==, "ok\n");
 }
 
+/* A generated pool of @n people with quotas for @k, as files opened in
+ * @target — large enough that a maximin run takes a while. */
+static void
+open_generated (KlWindow   *target,
+                const char *prefix,
+                guint       n,
+                guint       k)
+{
+  KlGeneratorOptions options;
+  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
+  g_autoptr(KlSettings) settings = NULL;
+  g_autofree char *pool_name = g_strdup_printf ("%s-pool.csv", prefix);
+  g_autofree char *quotas_name = g_strdup_printf ("%s-quotas.csv", prefix);
+  g_autofree char *settings_name = g_strdup_printf ("%s.toml", prefix);
+  g_autofree char *pool = NULL, *quotas = NULL, *settings_path = NULL;
+  g_autoptr(GFile) pool_file = NULL;
+  g_autoptr(GFile) quotas_file = NULL;
+  g_autoptr(GFile) settings_file = NULL;
+
+  kl_generator_options_init (&options);
+  options.n_people = n;
+  options.panel_size = k;
+  options.household_share = 0;
+  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
+  toml = kl_settings_to_toml (settings);
+  pool = kl_test_write_file (pool_name, pool_csv);
+  quotas = kl_test_write_file (quotas_name, quotas_csv);
+  settings_path = kl_test_write_file (settings_name, toml);
+  pool_file = g_file_new_for_path (pool);
+  quotas_file = g_file_new_for_path (quotas);
+  settings_file = g_file_new_for_path (settings_path);
+
+  kl_window_set_input (target, KL_INPUT_SETTINGS, settings_file);
+  kl_window_set_input (target, KL_INPUT_QUOTAS, quotas_file);
+  kl_window_set_input (target, KL_INPUT_POOL, pool_file);
+  kl_window_set_algorithm (target, KL_ALGORITHM_MAXIMIN);
+  kl_window_set_panel_size (target, k);
+}
+
 static gboolean
 first_update_seen (void)
 {
@@ -267,34 +306,10 @@ first_update_seen (void)
 static void
 test_cancel (void)
 {
-  KlGeneratorOptions options;
-  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
-  g_autoptr(KlSettings) settings = NULL;
-  g_autofree char *pool = NULL, *quotas = NULL, *settings_path = NULL;
-  g_autoptr(GFile) pool_file = NULL;
-  g_autoptr(GFile) quotas_file = NULL;
-  g_autoptr(GFile) settings_file = NULL;
   KlRun *before;
   gint64 cancelled_at;
 
-  kl_generator_options_init (&options);
-  options.n_people = 750;
-  options.panel_size = 112;
-  options.household_share = 0;
-  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
-  toml = kl_settings_to_toml (settings);
-  pool = kl_test_write_file ("big-pool.csv", pool_csv);
-  quotas = kl_test_write_file ("big-quotas.csv", quotas_csv);
-  settings_path = kl_test_write_file ("big.toml", toml);
-  pool_file = g_file_new_for_path (pool);
-  quotas_file = g_file_new_for_path (quotas);
-  settings_file = g_file_new_for_path (settings_path);
-
-  kl_window_set_input (window, KL_INPUT_SETTINGS, settings_file);
-  kl_window_set_input (window, KL_INPUT_QUOTAS, quotas_file);
-  kl_window_set_input (window, KL_INPUT_POOL, pool_file);
-  kl_window_set_algorithm (window, KL_ALGORITHM_MAXIMIN);
-  kl_window_set_panel_size (window, 112);
+  open_generated (window, "big", 750, 112);
   before = kl_window_get_result (window);
 
   fraction_changes = phase_changes = 0;
@@ -388,33 +403,10 @@ closed_window_finalized (void)
 static void
 test_close_during_run (void)
 {
-  KlGeneratorOptions options;
-  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
-  g_autoptr(KlSettings) settings = NULL;
-  g_autofree char *pool = NULL, *quotas = NULL, *settings_path = NULL;
-  g_autoptr(GFile) pool_file = NULL;
-  g_autoptr(GFile) quotas_file = NULL;
-  g_autoptr(GFile) settings_file = NULL;
   KlWindow *other = kl_window_new (NULL);
 
-  kl_generator_options_init (&options);
-  options.n_people = 750;
-  options.panel_size = 112;
-  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
-  toml = kl_settings_to_toml (settings);
-  pool = kl_test_write_file ("close-pool.csv", pool_csv);
-  quotas = kl_test_write_file ("close-quotas.csv", quotas_csv);
-  settings_path = kl_test_write_file ("close.toml", toml);
-  pool_file = g_file_new_for_path (pool);
-  quotas_file = g_file_new_for_path (quotas);
-  settings_file = g_file_new_for_path (settings_path);
-
   gtk_window_present (GTK_WINDOW (other));
-  kl_window_set_input (other, KL_INPUT_SETTINGS, settings_file);
-  kl_window_set_input (other, KL_INPUT_QUOTAS, quotas_file);
-  kl_window_set_input (other, KL_INPUT_POOL, pool_file);
-  kl_window_set_algorithm (other, KL_ALGORITHM_MAXIMIN);
-  kl_window_set_panel_size (other, 112);
+  open_generated (other, "close", 750, 112);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "win.run", NULL));
   g_assert_true (kl_window_is_running (other));
 

@@ -389,6 +389,20 @@ set_row_file (AdwActionRow *row,
     adw_action_row_set_subtitle (row, text ? text : name);
 }
 
+/* What can be done now follows from what is loaded and running. */
+static void
+update_actions (KlWindow *self)
+{
+  gboolean running = self->cancellable != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run",
+                                 self->pool != NULL && !running &&
+                                 kl_messages_count (self->messages, KL_SEVERITY_ERROR) == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->result != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-quotas", self->quotas != NULL);
+}
+
 static void
 reload (KlWindow *self)
 {
@@ -495,10 +509,7 @@ reload (KlWindow *self)
 
   show_problems (self);
   update_panel_size_bounds (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run",
-                                 self->pool != NULL && self->run == NULL &&
-                                 kl_messages_count (self->messages, KL_SEVERITY_ERROR) == 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-quotas", self->quotas != NULL);
+  update_actions (self);
   self->updating = FALSE;
 }
 
@@ -829,8 +840,7 @@ static void
 set_running (KlWindow *self,
              gboolean  running)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running && self->pool != NULL);
+  update_actions (self);
   if (running)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
@@ -947,7 +957,6 @@ show_result (KlWindow *self,
 
   gtk_stack_set_visible_child_name (self->results_stack, "result");
   adw_view_stack_set_visible_child_name (self->stack, "results");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
 }
 
 static void
@@ -1017,7 +1026,7 @@ on_run_done (GObject      *source,
                   error->message, infeasible);
       notify_if_away (self, _("The selection failed"), error->message);
     }
-  reload (self);
+  update_actions (self);
 }
 
 static gboolean
@@ -1102,45 +1111,6 @@ input_paths (KlWindow *self,
   return (const char * const *) paths;
 }
 
-static GPtrArray *
-probability_rows (KlRun *run)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  KlPool *pool = kl_run_get_pool (run);
-  const double *p = kl_run_get_probabilities (run);
-
-  g_ptr_array_add (rows, g_strsplit ("id,probability", ",", -1));
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
-    {
-      char **row = g_new0 (char *, 3);
-      row[0] = g_strdup (kl_pool_get_id (pool, i));
-      row[1] = g_strdup_printf ("%.8f", p[i]);
-      g_ptr_array_add (rows, row);
-    }
-  return rows;
-}
-
-static GPtrArray *
-lottery_rows (KlRun *run)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  guint n_panels = kl_run_get_n_panels (run);
-  guint k = kl_run_get_params (run)->number_wanted;
-  char **header = g_new0 (char *, n_panels + 1);
-
-  for (guint p = 0; p < n_panels; p++)
-    header[p] = g_strdup_printf ("Panel %u", p + 1);
-  g_ptr_array_add (rows, header);
-  for (guint m = 0; m < k; m++)
-    {
-      char **row = g_new0 (char *, n_panels + 1);
-      for (guint p = 0; p < n_panels; p++)
-        row[p] = g_strdup (kl_pool_get_id (kl_run_get_pool (run), kl_run_get_panel (run, p, NULL)[m]));
-      g_ptr_array_add (rows, row);
-    }
-  return rows;
-}
-
 static gboolean
 write_in (GFile       *folder,
           const char  *name,
@@ -1209,7 +1179,7 @@ kl_window_export_to_folder (KlWindow  *self,
   g_autoptr(GPtrArray) sheet_names = g_ptr_array_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) json = NULL;
-  g_autofree char *selected_csv = NULL, *remaining_csv = NULL, *html = NULL, *page = NULL, *json_text = NULL;
+  g_autofree char *selected_csv = NULL, *remaining_csv = NULL, *page = NULL, *json_text = NULL;
   g_autofree char *workbook = NULL;
   char *paths[5] = { NULL };
   const char * const *inputs = input_paths (self, paths);
@@ -1229,9 +1199,7 @@ kl_window_export_to_folder (KlWindow  *self,
                           KL_OUTPUT_MARK_SHARED_ADDRESS, &selected, &remaining);
   selected_csv = kl_csv_from_rows (selected);
   remaining_csv = kl_csv_from_rows (remaining);
-  html = kl_report_to_html (kl_run_get_report (run));
-  page = g_strdup_printf ("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n"
-                          "<body>\n%s\n</body>\n</html>\n", _("Selection report"), html);
+  page = kl_report_to_html_page (kl_run_get_report (run));
   json = audit_record (self, run);
   json_generator_set_root (generator, json);
   json_generator_set_pretty (generator, TRUE);
@@ -1252,7 +1220,7 @@ kl_window_export_to_folder (KlWindow  *self,
     {
       g_autofree char *csv = NULL;
 
-      probabilities = probability_rows (run);
+      probabilities = kl_output_probability_rows (run);
       csv = kl_csv_from_rows (probabilities);
       if (!write_in (folder, "probabilities.csv", csv, inputs, error))
         goto out;
@@ -1263,7 +1231,7 @@ kl_window_export_to_folder (KlWindow  *self,
     {
       g_autofree char *csv = NULL;
 
-      panels = lottery_rows (run);
+      panels = kl_output_panel_rows (run);
       csv = kl_csv_from_rows (panels);
       if (!write_in (folder, "panels.csv", csv, inputs, error))
         goto out;
@@ -1552,8 +1520,6 @@ kl_window_init (KlWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
   reload (self);
 }
 
