@@ -145,7 +145,7 @@ check_params (KlRun   *self,
     return fail_one (self, KL_ERROR_CONFIGURATION, "diversimax_multiple_selections", error);
 
   /* Never fake an algorithm: say plainly what this build cannot do. */
-  if (!p->test_selection && p->algorithm != KL_ALGORITHM_LEGACY && p->algorithm != KL_ALGORITHM_MAXIMIN)
+  if (!p->test_selection && !kl_algorithm_is_available (p->algorithm))
     {
       g_autoptr(GPtrArray) messages = kl_messages_new ();
       KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "algorithm_not_available");

@@ -10,6 +10,7 @@
 # include "kl-table.h"
 # include "kl-quotas.h"
 # include "kl-settings.h"
+# include "kl-algorithm.h"
 # include "kl-pool.h"
 # include "kl-output.h"
 # include "kl-writer.h"

@@ -113,31 +113,38 @@ phase_label (const char *phase)
   return phase;
 }
 
-static const KlAlgorithm algorithms[] = { KL_ALGORITHM_MAXIMIN, KL_ALGORITHM_LEGACY };
-
-static const char *
-algorithm_explanation (KlAlgorithm algorithm)
-{
-  switch (algorithm)
-    {
-    case KL_ALGORITHM_MAXIMIN:
-      return _("Gives every volunteer the largest possible guaranteed chance of selection");
-    case KL_ALGORITHM_LEGACY:
-      return _("The old greedy draw: meets the quotas, but some volunteers get far lower chances");
-    case KL_ALGORITHM_NASH:
-    case KL_ALGORITHM_LEXIMIN:
-    case KL_ALGORITHM_DIVERSIMAX:
-    default:
-      return "";
-    }
-}
-
 static KlAlgorithm
 selected_algorithm (KlWindow *self)
 {
+  guint n;
+  const KlAlgorithm *algorithms = kl_algorithm_list_available (&n);
   guint i = adw_combo_row_get_selected (self->algorithm_row);
 
-  return algorithms[MIN (i, G_N_ELEMENTS (algorithms) - 1)];
+  return algorithms[MIN (i, n - 1)];
+}
+
+static void
+select_algorithm (KlWindow    *self,
+                  KlAlgorithm  algorithm)
+{
+  guint n;
+  const KlAlgorithm *algorithms = kl_algorithm_list_available (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (algorithms[i] == algorithm)
+      adw_combo_row_set_selected (self->algorithm_row, i);
+}
+
+static void
+fill_algorithm_row (KlWindow *self)
+{
+  guint n;
+  const KlAlgorithm *algorithms = kl_algorithm_list_available (&n);
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (titles, kl_algorithm_get_title (algorithms[i]));
+  adw_combo_row_set_model (self->algorithm_row, G_LIST_MODEL (titles));
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -1351,8 +1358,12 @@ export_quotas_action (GtkWidget  *widget,
 static void
 on_algorithm_changed (KlWindow *self)
 {
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->algorithm_row),
-                               algorithm_explanation (selected_algorithm (self)));
+  KlAlgorithm algorithm = selected_algorithm (self);
+  const char *caveat = kl_algorithm_get_caveat (algorithm);
+  g_autofree char *subtitle = caveat ? g_strdup_printf ("%s. %s", kl_algorithm_get_explanation (algorithm), caveat)
+                                     : g_strdup (kl_algorithm_get_explanation (algorithm));
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->algorithm_row), subtitle);
   if (self->base_settings != NULL && !self->updating)
     {
       g_clear_pointer (&self->settings, kl_settings_free);
@@ -1504,11 +1515,10 @@ kl_window_init (KlWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->gsettings, "window-width"),
                                g_settings_get_int (self->gsettings, "window-height"));
 
+  fill_algorithm_row (self);
   algorithm = g_settings_get_string (self->gsettings, "algorithm");
   if (kl_algorithm_from_string (algorithm, &remembered))
-    for (guint i = 0; i < G_N_ELEMENTS (algorithms); i++)
-      if (algorithms[i] == remembered)
-        adw_combo_row_set_selected (self->algorithm_row, i);
+    select_algorithm (self, remembered);
   gtk_spin_button_set_value (self->panels_spin, g_settings_get_int (self->gsettings, "number-selections"));
   gtk_switch_set_active (self->test_switch, g_settings_get_boolean (self->gsettings, "test-selection"));
   on_algorithm_changed (self);
@@ -1589,9 +1599,7 @@ void
 kl_window_set_algorithm (KlWindow    *self,
                          KlAlgorithm  algorithm)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (algorithms); i++)
-    if (algorithms[i] == algorithm)
-      adw_combo_row_set_selected (self->algorithm_row, i);
+  select_algorithm (self, algorithm);
 }
 
 KlAlgorithm
