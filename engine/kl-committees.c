@@ -11,7 +11,7 @@
 #define DECAY_NEW 0.8
 #define MIX_REPEAT 0.9
 /* Multiplicative weights only needs good panels, not proven-best ones. */
-#define ROUND_GAP 1e-3
+#define ROUND_GAP 1e-2
 
 KlDistribution *
 kl_distribution_new (void)

@@ -32,12 +32,37 @@ typedef enum {
 /* Bound meaning "none" in kl_lp_add_col() and kl_lp_add_row(). */
 #define KL_LP_INF G_MAXDOUBLE
 
+typedef enum {
+  KL_LP_METHOD_PRIMAL,
+  KL_LP_METHOD_DUAL,
+} KlLpMethod;
+
+/* Called in the solving thread, about four times a second during a long
+ * solve: the objective of the current point (for branch and bound the
+ * best panel found, NAN if none yet) and, for branch and bound, the bound
+ * no solution can beat (NAN if not known yet). */
+typedef void (*KlLpProgressFunc) (gpointer data, double elapsed_seconds,
+                                  double incumbent, double bound);
+
+/* What a problem's solves cost, for benchmarks and the debug log. */
+typedef struct {
+  guint solves;
+  guint mip_solves;
+  guint slices;
+  guint method_switches;
+  guint cold_restarts;
+  guint interior_fallbacks;
+  double seconds;       /* in kl_lp_solve() */
+  double mip_seconds;   /* in kl_lp_solve_mip() */
+} KlLpStats;
+
 /**
  * KlMipParams:
  * @time_limit_ms: 0 for none
  * @gap: relative gap at which a solution counts as good enough
  * @stop_above: stop as soon as an integer solution is better than this
  * @stop_if_bound_below: stop as soon as no solution can beat this
+ * @progress: (nullable): called during the search
  *
  * The two thresholds apply to maximisation problems only.
  */
@@ -46,6 +71,8 @@ typedef struct {
   double gap;
   double stop_above;
   double stop_if_bound_below;
+  KlLpProgressFunc progress;
+  gpointer progress_data;
 } KlMipParams;
 
 void        kl_mip_params_init (KlMipParams *params);
@@ -64,6 +91,9 @@ int         kl_lp_get_n_cols   (KlLp *lp);
 int         kl_lp_get_n_rows   (KlLp *lp);
 
 KlLpStatus  kl_lp_solve        (KlLp *lp, GCancellable *cancellable, GError **error);
+void        kl_lp_set_warm_method (KlLp *lp, KlLpMethod method);
+void        kl_lp_set_progress (KlLp *lp, KlLpProgressFunc func, gpointer data);
+const KlLpStats *kl_lp_get_stats (KlLp *lp);
 KlLpStatus  kl_lp_solve_mip    (KlLp *lp, const KlMipParams *params,
                                 GCancellable *cancellable, GError **error);
 

@@ -18,6 +18,7 @@
 
 #include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <glpk.h>
 #include <setjmp.h>
 
@@ -31,17 +32,40 @@ typedef struct {
 
 static GPrivate thread_state_key = G_PRIVATE_INIT (g_free);
 
+/* How long GLPK runs before control comes back for Cancel and progress. */
+#define SLICE_MS 50
+#define PROGRESS_INTERVAL_US (250 * 1000)
+/* How long the first simplex method may run before the other one takes
+ * over the basis (each later turn gets twice as long). */
+#define FIRST_METHOD_BUDGET_US (1 * G_USEC_PER_SEC)
+/* How often branch and bound looks for its best open node. */
+#define BOUND_INTERVAL_US (20 * 1000)
+
+typedef enum {
+  SOLUTION_NONE,
+  SOLUTION_SIMPLEX,
+  SOLUTION_INTERIOR,
+} SolutionKind;
+
 struct _KlLp {
   glp_prob *prob;
   guint generation;
   gboolean is_mip;
   double mip_bound;
+  SolutionKind solution;
+  KlLpMethod warm_method;
+  KlLpProgressFunc progress;
+  gpointer progress_data;
+  KlLpStats stats;
 };
 
 typedef struct {
   GCancellable *cancellable;
   const KlMipParams *params;
   double best_bound;
+  gint64 start;
+  gint64 last_bound;
+  gint64 last_report;
   gboolean cancelled;
   gboolean bound_reached;
 } MipCallback;
@@ -140,14 +164,6 @@ call_simplex (glp_prob *prob,
 }
 
 static int
-call_simplex_cold (glp_prob *prob,
-                   gpointer  data)
-{
-  glp_adv_basis (prob, 0);
-  return glp_simplex (prob, data);
-}
-
-static int
 call_intopt (glp_prob *prob,
              gpointer  data)
 {
@@ -177,6 +193,8 @@ kl_mip_params_init (KlMipParams *params)
   params->gap = 0;
   params->stop_above = KL_LP_INF;
   params->stop_if_bound_below = -KL_LP_INF;
+  params->progress = NULL;
+  params->progress_data = NULL;
 }
 
 KlLp *
@@ -374,42 +392,210 @@ check_alive (KlLp    *self,
   return FALSE;
 }
 
-/* Simplex, warm-started from the last basis: column generation adds a
- * column or a row and solves again, and GLPK keeps the basis for that. */
+/* Elapsed time in seconds since @start (monotonic microseconds). */
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+report_progress (KlLp     *self,
+                 gint64    start,
+                 gint64   *last_report,
+                 double    incumbent,
+                 double    bound)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->progress == NULL || now - *last_report < PROGRESS_INTERVAL_US)
+    return;
+  *last_report = now;
+  self->progress (self->progress_data, (now - start) / (double) G_USEC_PER_SEC, incumbent, bound);
+}
+
+static int
+glpk_method (KlLpMethod method)
+{
+  return method == KL_LP_METHOD_DUAL ? GLP_DUALP : GLP_PRIMAL;
+}
+
+/* The simplex method in slices of SLICE_MS, resuming from the basis each
+ * time, so that Cancel and progress are never more than a slice away. A
+ * method that has not finished within its budget hands the basis to the
+ * other one, with the budget doubled: a stalled method (degeneracy) costs
+ * at most a constant factor over the better one, whatever the problem. A
+ * basis GLPK cannot factorise is replaced by an advanced one and, after
+ * repeated failures, the interior-point method answers instead. */
+static KlLpStatus
+solve_simplex (KlLp          *self,
+               KlLpMethod     first_method,
+               gint64         start,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  glp_smcp params;
+  KlLpMethod method = first_method;
+  gint64 method_start = g_get_monotonic_time ();
+  gint64 budget = FIRST_METHOD_BUDGET_US;
+  gint64 last_report = start;
+  guint failures = 0;
+  int result = 0;
+
+  glp_init_smcp (&params);
+  params.msg_lev = GLP_MSG_OFF;
+  params.presolve = GLP_OFF;
+  params.tm_lim = SLICE_MS;
+
+  for (;;)
+    {
+      params.meth = glpk_method (method);
+      if (!guarded (call_simplex, self->prob, &params, &result, error))
+        return KL_LP_ERROR;
+      self->stats.slices++;
+
+      if (result == 0)
+        break;
+      if (result == GLP_ETMLIM || result == GLP_EITLIM)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return KL_LP_ERROR;
+          report_progress (self, start, &last_report, glp_get_obj_val (self->prob), NAN);
+          if (g_get_monotonic_time () - method_start > budget)
+            {
+              method = method == KL_LP_METHOD_PRIMAL ? KL_LP_METHOD_DUAL : KL_LP_METHOD_PRIMAL;
+              method_start = g_get_monotonic_time ();
+              budget *= 2;
+              self->stats.method_switches++;
+              g_debug ("LP: switching to the %s simplex after %.1f s",
+                       method == KL_LP_METHOD_DUAL ? "dual" : "primal", seconds_since (start));
+            }
+          continue;
+        }
+      if (result == GLP_ENOPFS)
+        return KL_LP_INFEASIBLE;
+      if (result == GLP_ENODFS)
+        return KL_LP_UNBOUNDED;
+
+      /* A basis GLPK cannot work with: start again from an advanced one. */
+      if (++failures > 2)
+        {
+          g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK simplex method failed (code %d)."), result);
+          return KL_LP_ERROR;
+        }
+      self->stats.cold_restarts++;
+      glp_adv_basis (self->prob, 0);
+    }
+
+  self->solution = SOLUTION_SIMPLEX;
+  return map_status (glp_get_status (self->prob));
+}
+
+static int
+call_interior (glp_prob *prob,
+               gpointer  data)
+{
+  return glp_interior (prob, data);
+}
+
+/* GLPK's interior point cannot be interrupted: used only where the simplex
+ * method failed, never as the first choice. */
+static KlLpStatus
+solve_interior (KlLp    *self,
+                GError **error)
+{
+  glp_iptcp params;
+  int result = 0;
+
+  glp_init_iptcp (&params);
+  params.msg_lev = GLP_MSG_OFF;
+  if (!guarded (call_interior, self->prob, &params, &result, error))
+    return KL_LP_ERROR;
+  if (result != 0)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK interior-point method failed (code %d)."), result);
+      return KL_LP_ERROR;
+    }
+  self->solution = SOLUTION_INTERIOR;
+  switch (glp_ipt_status (self->prob))
+    {
+    case GLP_OPT: return KL_LP_OPTIMAL;
+    case GLP_NOFEAS: return KL_LP_INFEASIBLE;
+    default: return KL_LP_ERROR;
+    }
+}
+
+/**
+ * kl_lp_solve:
+ *
+ * Solves the LP, warm-started from the last basis when there is one (column
+ * generation adds a column or a row and solves again). Cancellable within
+ * a slice; progress through kl_lp_set_progress().
+ */
 KlLpStatus
 kl_lp_solve (KlLp          *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  glp_smcp params;
-  int result = 0;
+  g_autoptr(GError) simplex_error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  KlLpStatus status;
 
   if (!check_alive (self, error))
     return KL_LP_ERROR;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return KL_LP_ERROR;
 
-  glp_init_smcp (&params);
-  params.msg_lev = GLP_MSG_OFF;
-  params.presolve = GLP_OFF;
-
-  if (!guarded (call_simplex, self->prob, &params, &result, error))
-    return KL_LP_ERROR;
-
-  /* A lost basis can make a warm start fail: start cold once. */
-  if (result != 0 && result != GLP_ENOPFS && result != GLP_ENODFS &&
-      !guarded (call_simplex_cold, self->prob, &params, &result, error))
-    return KL_LP_ERROR;
-  if (result == GLP_ENOPFS)
-    return KL_LP_INFEASIBLE;
-  if (result == GLP_ENODFS)
-    return KL_LP_UNBOUNDED;
-  if (result != 0)
+  self->stats.solves++;
+  status = solve_simplex (self, self->solution == SOLUTION_SIMPLEX ? self->warm_method : KL_LP_METHOD_DUAL,
+                          start, cancellable, &simplex_error);
+  if (status == KL_LP_ERROR && !g_error_matches (simplex_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      is_alive (self))
     {
-      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK simplex method failed (code %d)."), result);
-      return KL_LP_ERROR;
+      g_debug ("LP: %s; trying the interior-point method", simplex_error->message);
+      self->stats.interior_fallbacks++;
+      g_clear_error (&simplex_error);
+      status = solve_interior (self, &simplex_error);
     }
-  return map_status (glp_get_status (self->prob));
+  self->stats.seconds += seconds_since (start);
+  if (simplex_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&simplex_error));
+  return status;
+}
+
+/* Which simplex method a warm solve starts with: primal after new columns
+ * (the basis stays primal feasible), dual after new rows (it stays dual
+ * feasible). */
+void
+kl_lp_set_warm_method (KlLp       *self,
+                       KlLpMethod  method)
+{
+  self->warm_method = method;
+}
+
+/* Called about every PROGRESS_INTERVAL_US during long solves, in the
+ * solving thread. */
+void
+kl_lp_set_progress (KlLp             *self,
+                    KlLpProgressFunc  func,
+                    gpointer          data)
+{
+  self->progress = func;
+  self->progress_data = data;
+}
+
+const KlLpStats *
+kl_lp_get_stats (KlLp *self)
+{
+  return &self->stats;
+}
+
+static double
+best_node_bound (glp_tree *tree)
+{
+  int best = glp_ios_best_node (tree);
+
+  return best != 0 ? glp_ios_node_bound (tree, best) : NAN;
 }
 
 static void
@@ -417,7 +603,10 @@ on_mip_event (glp_tree *tree,
               void     *info)
 {
   MipCallback *callback = info;
-  int best;
+  const KlMipParams *params = callback->params;
+  glp_prob *prob = glp_ios_get_prob (tree);
+  int reason = glp_ios_reason (tree);
+  gint64 now;
 
   if (g_cancellable_is_cancelled (callback->cancellable))
     {
@@ -425,41 +614,52 @@ on_mip_event (glp_tree *tree,
       glp_ios_terminate (tree);
       return;
     }
-
-  best = glp_ios_best_node (tree);
-  if (best != 0)
-    callback->best_bound = glp_ios_node_bound (tree, best);
-
-  /* The thresholds are for maximisation, the only use they have. */
-  if (glp_get_obj_dir (glp_ios_get_prob (tree)) != GLP_MAX)
+  if (reason != GLP_ISELECT && reason != GLP_IBINGO)
     return;
 
-  switch (glp_ios_reason (tree))
+  /* The thresholds are for maximisation, the only use they have. */
+  if (reason == GLP_IBINGO && glp_get_obj_dir (prob) == GLP_MAX &&
+      params->stop_above < KL_LP_INF && glp_mip_obj_val (prob) > params->stop_above)
     {
-    case GLP_IBINGO:
-      if (callback->params->stop_above < KL_LP_INF &&
-          glp_mip_obj_val (glp_ios_get_prob (tree)) > callback->params->stop_above)
-        glp_ios_terminate (tree);
-      break;
-    case GLP_ISELECT:
-      if (best != 0 && callback->params->stop_if_bound_below > -KL_LP_INF &&
-          callback->best_bound <= callback->params->stop_if_bound_below)
-        {
-          callback->bound_reached = TRUE;
-          glp_ios_terminate (tree);
-        }
-      break;
-    default:
-      break;
+      glp_ios_terminate (tree);
+      return;
+    }
+
+  /* Finding the best open node scans them all: on every selection that
+   * is quadratic in the size of the tree, so it is done at most every
+   * BOUND_INTERVAL_US. */
+  now = g_get_monotonic_time ();
+  if (reason != GLP_ISELECT || now - callback->last_bound < BOUND_INTERVAL_US)
+    return;
+  callback->last_bound = now;
+  callback->best_bound = best_node_bound (tree);
+
+  if (glp_get_obj_dir (prob) == GLP_MAX && params->stop_if_bound_below > -KL_LP_INF &&
+      !isnan (callback->best_bound) && callback->best_bound <= params->stop_if_bound_below)
+    {
+      callback->bound_reached = TRUE;
+      glp_ios_terminate (tree);
+      return;
+    }
+
+  if (params->progress != NULL && now - callback->last_report >= PROGRESS_INTERVAL_US)
+    {
+      callback->last_report = now;
+      params->progress (params->progress_data, seconds_since (callback->start),
+                        glp_mip_status (prob) == GLP_FEAS ? glp_mip_obj_val (prob) : NAN,
+                        callback->best_bound);
     }
 }
 
 /**
  * kl_lp_solve_mip:
  *
- * Branch and bound with presolve. Returns %KL_LP_FEASIBLE when it stopped
- * early (time, gap, or one of the @params thresholds) with a solution in
- * hand; kl_lp_get_mip_bound() then tells how good a solution could be.
+ * Branch and bound, from the relaxation's optimal basis (presolve off:
+ * re-solved with a new objective, the relaxation starts from the last
+ * basis, far cheaper than presolving the model from scratch each time).
+ * Returns %KL_LP_FEASIBLE when it stopped early (time, gap, or one of the
+ * @params thresholds) with a solution in hand; kl_lp_get_mip_bound() then
+ * tells how good a solution could be.
  */
 KlLpStatus
 kl_lp_solve_mip (KlLp               *self,
@@ -467,40 +667,35 @@ kl_lp_solve_mip (KlLp               *self,
                  GCancellable       *cancellable,
                  GError            **error)
 {
-  MipCallback callback = { cancellable, params, KL_LP_INF, FALSE, FALSE };
+  MipCallback callback = { 0 };
   glp_iocp iocp;
   int result = 0, status;
+  KlLpStatus relaxation;
+  gint64 start = g_get_monotonic_time ();
 
   if (!check_alive (self, error))
     return KL_LP_ERROR;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return KL_LP_ERROR;
 
-  /* Re-solved with a new objective, the relaxation starts from the last
-   * basis: far cheaper than presolving the model from scratch each time. */
-  {
-    glp_smcp simplex;
-
-    glp_init_smcp (&simplex);
-    simplex.msg_lev = GLP_MSG_OFF;
-    if (!guarded (call_simplex, self->prob, &simplex, &result, error))
+  self->stats.mip_solves++;
+  relaxation = solve_simplex (self, KL_LP_METHOD_PRIMAL, start, cancellable, error);
+  if (relaxation == KL_LP_INFEASIBLE)
+    return KL_LP_INFEASIBLE;
+  if (relaxation == KL_LP_ERROR)
+    return KL_LP_ERROR;
+  if (relaxation != KL_LP_OPTIMAL)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                   _("The GLPK simplex method failed on a relaxation (%s)."), kl_lp_status_to_string (relaxation));
       return KL_LP_ERROR;
-    if (result == 0 && glp_get_status (self->prob) == GLP_NOFEAS)
-      return KL_LP_INFEASIBLE;
-    if (result != 0 || glp_get_status (self->prob) != GLP_OPT)
-      {
-        if (!guarded (call_simplex_cold, self->prob, &simplex, &result, error))
-          return KL_LP_ERROR;
-        if (result == GLP_ENOPFS || (result == 0 && glp_get_status (self->prob) == GLP_NOFEAS))
-          return KL_LP_INFEASIBLE;
-        if (result != 0 || glp_get_status (self->prob) != GLP_OPT)
-          {
-            g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
-                         _("The GLPK simplex method failed on a relaxation (code %d)."), result);
-            return KL_LP_ERROR;
-          }
-      }
-  }
+    }
+
+  callback.cancellable = cancellable;
+  callback.params = params;
+  callback.best_bound = NAN;
+  callback.start = start;
+  callback.last_report = start;
 
   glp_init_iocp (&iocp);
   iocp.msg_lev = GLP_MSG_OFF;
@@ -512,6 +707,7 @@ kl_lp_solve_mip (KlLp               *self,
 
   if (!guarded (call_intopt, self->prob, &iocp, &result, error))
     return KL_LP_ERROR;
+  self->stats.mip_seconds += seconds_since (start);
 
   if (callback.cancelled)
     {
@@ -530,7 +726,10 @@ kl_lp_solve_mip (KlLp               *self,
     }
 
   status = glp_mip_status (self->prob);
-  self->mip_bound = status == GLP_OPT ? glp_mip_obj_val (self->prob) : callback.best_bound;
+  if (status == GLP_OPT)
+    self->mip_bound = glp_mip_obj_val (self->prob);
+  else
+    self->mip_bound = isnan (callback.best_bound) ? KL_LP_INF : callback.best_bound;
   if (callback.bound_reached && status != GLP_OPT)
     return KL_LP_BOUND_REACHED;
   if (status == GLP_FEAS && result == 0)
@@ -547,21 +746,27 @@ kl_lp_solve_mip (KlLp               *self,
 double
 kl_lp_get_objective (KlLp *self)
 {
-  return self->is_mip ? glp_mip_obj_val (self->prob) : glp_get_obj_val (self->prob);
+  if (self->is_mip)
+    return glp_mip_obj_val (self->prob);
+  return self->solution == SOLUTION_INTERIOR ? glp_ipt_obj_val (self->prob) : glp_get_obj_val (self->prob);
 }
 
 double
 kl_lp_get_value (KlLp *self,
                  int   col)
 {
-  return self->is_mip ? glp_mip_col_val (self->prob, col + 1) : glp_get_col_prim (self->prob, col + 1);
+  if (self->is_mip)
+    return glp_mip_col_val (self->prob, col + 1);
+  return self->solution == SOLUTION_INTERIOR ? glp_ipt_col_prim (self->prob, col + 1)
+                                             : glp_get_col_prim (self->prob, col + 1);
 }
 
 double
 kl_lp_get_row_dual (KlLp *self,
                     int   row)
 {
-  return glp_get_row_dual (self->prob, row + 1);
+  return self->solution == SOLUTION_INTERIOR ? glp_ipt_row_dual (self->prob, row + 1)
+                                             : glp_get_row_dual (self->prob, row + 1);
 }
 
 double
