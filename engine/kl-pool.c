@@ -724,6 +724,13 @@ kl_pool_get_file (const KlPool *self)
   return self->table->file;
 }
 
+/* SHA-256 of the bytes the pool was read from. */
+const char *
+kl_pool_get_sha256 (const KlPool *self)
+{
+  return self->table ? kl_table_get_sha256 (self->table) : NULL;
+}
+
 const char *
 kl_pool_get_id (const KlPool *self,
                 guint         person)

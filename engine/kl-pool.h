@@ -47,6 +47,7 @@ KlPool      *kl_pool_exclude_already_selected (KlPool *pool, const KlPool *alrea
 guint        kl_pool_get_n_people         (const KlPool *pool);
 KlQuotas    *kl_pool_get_quotas           (const KlPool *pool);
 const char  *kl_pool_get_file             (const KlPool *pool);
+const char  *kl_pool_get_sha256           (const KlPool *pool);
 const char  *kl_pool_get_id               (const KlPool *pool, guint person);
 int          kl_pool_find_person          (const KlPool *pool, const char *id);
 int          kl_pool_get_line             (const KlPool *pool, guint person);

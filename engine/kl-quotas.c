@@ -13,6 +13,8 @@ struct _KlQuotas {
   char *feature_column;       /* "feature" or "category", as the file spells it */
   char *value_column;         /* "value" or "name" */
   guint *slot_offsets;        /* first slot of each feature, then the total */
+  char *sha256;               /* of the file's bytes, NULL if built in code */
+  int *file_bounds;           /* min and max of each slot as the file gave them */
 };
 
 G_DEFINE_BOXED_TYPE (KlQuotas, kl_quotas, kl_quotas_ref, kl_quotas_unref)
@@ -73,6 +75,8 @@ kl_quotas_unref (KlQuotas *self)
   g_free (self->feature_column);
   g_free (self->value_column);
   g_free (self->slot_offsets);
+  g_free (self->sha256);
+  g_free (self->file_bounds);
   g_free (self);
 }
 
@@ -250,6 +254,36 @@ kl_quotas_get_file (const KlQuotas *self)
   return self->file;
 }
 
+/* SHA-256 of the quota file's bytes; %NULL for quotas built in code. */
+const char *
+kl_quotas_get_sha256 (const KlQuotas *self)
+{
+  return self->sha256;
+}
+
+/**
+ * kl_quotas_get_file_bounds:
+ *
+ * The minimum and maximum of a value as the quota file gave them, before
+ * any change (an applied relaxation). %FALSE for quotas built in code.
+ */
+gboolean
+kl_quotas_get_file_bounds (const KlQuotas *self,
+                           guint           feature,
+                           guint           value,
+                           int            *min,
+                           int            *max)
+{
+  guint slot;
+
+  if (self->file_bounds == NULL)
+    return FALSE;
+  slot = kl_quotas_get_slot (self, feature, value);
+  *min = self->file_bounds[2 * slot];
+  *max = self->file_bounds[2 * slot + 1];
+  return TRUE;
+}
+
 const char *
 kl_quotas_get_feature_column (const KlQuotas *self)
 {
@@ -341,6 +375,7 @@ kl_quotas_copy (const KlQuotas *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   copy->file = g_strdup (self->file);
+  copy->sha256 = g_strdup (self->sha256);
   g_free (copy->feature_column);
   copy->feature_column = g_strdup (self->feature_column);
   g_free (copy->value_column);
@@ -362,6 +397,11 @@ kl_quotas_copy (const KlQuotas *self)
         }
       ((KlFeature *) g_ptr_array_index (copy->features, f))->line = feature->line;
     }
+
+  /* A copy remembers the file it came from, so changes made to it (an
+   * applied relaxation) can be told apart from what the file said. */
+  if (self->file_bounds != NULL)
+    copy->file_bounds = g_memdup2 (self->file_bounds, 2 * sizeof (int) * MAX (kl_quotas_get_n_slots (self), 1));
 
   return copy;
 }
@@ -665,6 +705,23 @@ tag_pair:
     set_pair_params (g_ptr_array_index (reader->messages, i), feature, value);
 }
 
+static void
+remember_file_bounds (KlQuotas *self)
+{
+  guint n_slots = kl_quotas_get_n_slots (self);
+
+  self->file_bounds = g_new (int, 2 * MAX (n_slots, 1));
+  for (guint f = 0; f < self->features->len; f++)
+    for (guint v = 0; v < kl_quotas_get_feature (self, f)->values->len; v++)
+      {
+        const KlQuotaValue *value = kl_quotas_get_value (self, f, v);
+        guint slot = kl_quotas_get_slot (self, f, v);
+
+        self->file_bounds[2 * slot] = value->min;
+        self->file_bounds[2 * slot + 1] = value->max;
+      }
+}
+
 KlQuotas *
 kl_quotas_load (KlTable    *table,
                 int         number_to_select,
@@ -693,6 +750,7 @@ kl_quotas_load (KlTable    *table,
 
   quotas = kl_quotas_new ();
   quotas->file = g_strdup (table->file);
+  quotas->sha256 = g_strdup (kl_table_get_sha256 (table));
   g_free (quotas->feature_column);
   quotas->feature_column = g_strdup (table->header[reader.feature_col]);
   g_free (quotas->value_column);
@@ -705,6 +763,7 @@ kl_quotas_load (KlTable    *table,
     return NULL;
 
   kl_quotas_finish (quotas);
+  remember_file_bounds (quotas);
 
   if (quotas->features->len == 0)
     {

@@ -52,6 +52,9 @@ gboolean     kl_quotas_add_value           (KlQuotas *quotas, const char *featur
 void         kl_quotas_finish              (KlQuotas *quotas);
 
 const char  *kl_quotas_get_file            (const KlQuotas *quotas);
+const char  *kl_quotas_get_sha256          (const KlQuotas *quotas);
+gboolean     kl_quotas_get_file_bounds     (const KlQuotas *quotas, guint feature, guint value,
+                                            int *min, int *max);
 const char  *kl_quotas_get_feature_column  (const KlQuotas *quotas);
 const char  *kl_quotas_get_value_column    (const KlQuotas *quotas);
 guint        kl_quotas_get_n_features      (const KlQuotas *quotas);

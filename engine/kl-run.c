@@ -26,11 +26,58 @@ struct _KlRun {
   GArray *committee_probabilities;
   double *probabilities;       /* per person of pool, NULL without a distribution */
   KlQuotas *suggested_quotas;
+  GArray *inputs;              /* of KlRunInput, strings owned by input_strings */
+  GPtrArray *input_strings;
   gboolean secure;
   gboolean started;
 };
 
 G_DEFINE_BOXED_TYPE (KlRun, kl_run, kl_run_ref, kl_run_unref)
+
+static const char *
+keep_string (KlRun      *self,
+             const char *text)
+{
+  char *copy = g_strdup (text);
+
+  g_ptr_array_add (self->input_strings, copy);
+  return copy;
+}
+
+static void
+add_input (KlRun      *self,
+           const char *role,
+           const char *name,
+           const char *sha256)
+{
+  KlRunInput input;
+
+  if (name == NULL || *name == '\0' || sha256 == NULL)
+    return;
+  input.role = role;
+  input.name = keep_string (self, name);
+  input.sha256 = keep_string (self, sha256);
+  g_array_append_val (self->inputs, input);
+}
+
+/* What the loaders recorded when they read each file: its name and the
+ * SHA-256 of the exact bytes parsed. Kept here so the run's audit record
+ * names its own inputs, whatever the caller opens afterwards. */
+static void
+record_inputs (KlRun *self)
+{
+  KlQuotas *quotas = kl_pool_get_quotas (self->pool);
+
+  self->inputs = g_array_new (FALSE, FALSE, sizeof (KlRunInput));
+  self->input_strings = g_ptr_array_new_with_free_func (g_free);
+  add_input (self, "settings", self->settings->file, self->settings->sha256);
+  if (quotas != NULL)
+    add_input (self, "features", kl_quotas_get_file (quotas), kl_quotas_get_sha256 (quotas));
+  add_input (self, "people", kl_pool_get_file (self->pool), kl_pool_get_sha256 (self->pool));
+  if (self->already_selected != NULL)
+    add_input (self, "already_selected", kl_pool_get_file (self->already_selected),
+               kl_pool_get_sha256 (self->already_selected));
+}
 
 void
 kl_run_params_init (KlRunParams      *params,
@@ -70,6 +117,7 @@ kl_run_new (KlPool            *pool,
   self->panels = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->committees = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->committee_probabilities = g_array_new (FALSE, FALSE, sizeof (double));
+  record_inputs (self);
   return self;
 }
 
@@ -98,6 +146,8 @@ kl_run_unref (KlRun *self)
   g_array_unref (self->committee_probabilities);
   g_free (self->probabilities);
   g_clear_pointer (&self->suggested_quotas, kl_quotas_unref);
+  g_array_unref (self->inputs);
+  g_ptr_array_unref (self->input_strings);
   g_free (self);
 }
 
@@ -741,35 +791,22 @@ kl_run_get_committee (KlRun  *self,
 /**
  * kl_run_get_distribution_digest:
  *
- * SHA-256 of the distribution written as text: one line per committee,
- * its probability to 17 significant digits and its members' ids in pool
- * order. Published before a public draw, it lets anyone check afterwards
- * that the N panels came from this distribution. %NULL without one.
+ * SHA-256 of the distribution exactly as written to `distribution.csv`
+ * (kl_output_distribution_rows()): one row per committee, its probability
+ * to 17 significant digits and its members' ids. Published before a public
+ * draw, it lets anyone check afterwards, with any SHA-256 tool, that the N
+ * panels came from this distribution. %NULL without one.
  */
 char *
 kl_run_get_distribution_digest (KlRun *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint k = self->params.number_wanted;
+  g_autoptr(GPtrArray) rows = kl_output_distribution_rows (self);
+  g_autofree char *csv = NULL;
 
-  if (self->committees->len == 0)
+  if (rows == NULL)
     return NULL;
-
-  for (guint c = 0; c < self->committees->len; c++)
-    {
-      double p;
-      const guint *committee = kl_run_get_committee (self, c, &p);
-      char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_string_append (text, g_ascii_formatd (number, sizeof number, "%.17g", p));
-      for (guint m = 0; m < k; m++)
-        {
-          g_string_append_c (text, m ? ',' : '\t');
-          g_string_append (text, kl_pool_get_id (self->pool, committee[m]));
-        }
-      g_string_append_c (text, '\n');
-    }
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
+  csv = kl_csv_from_rows (rows);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, csv, -1);
 }
 
 /* Quotas that would make a panel possible, when the run found none. */
@@ -779,12 +816,148 @@ kl_run_get_suggested_quotas (KlRun *self)
   return self->suggested_quotas;
 }
 
+/* The settings the run used: its own copy, unchanged by later edits. */
+const KlSettings *
+kl_run_get_settings (KlRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->settings;
+}
+
+/* The quotas the run used, after any relaxation the organiser applied;
+ * kl_quotas_get_file_bounds() gives what the file said. */
+KlQuotas *
+kl_run_get_quotas (KlRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return kl_pool_get_quotas (self->pool);
+}
+
+/* People chosen in an earlier round, or %NULL. */
+KlPool *
+kl_run_get_already_selected (KlRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->already_selected;
+}
+
+/**
+ * kl_run_get_inputs:
+ * @n_inputs: (out): how many
+ *
+ * Every file the run was given, with the SHA-256 the loaders computed of
+ * the exact bytes they parsed. Settings, quotas and people built in code
+ * have no file and are not listed.
+ */
+const KlRunInput *
+kl_run_get_inputs (KlRun *self,
+                   guint *n_inputs)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  *n_inputs = self->inputs->len;
+  return (const KlRunInput *) self->inputs->data;
+}
+
+static void
+add_string_array (JsonBuilder        *builder,
+                  const char         *name,
+                  const char * const *strings)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
+    json_builder_add_string_value (builder, strings[i]);
+  json_builder_end_array (builder);
+}
+
+/* The settings as a settings file would give them, so a checker can load
+ * them back with kl_settings_load_data() and repeat the run. */
+static void
+add_settings (JsonBuilder      *builder,
+              const KlSettings *settings)
+{
+  json_builder_set_member_name (builder, "settings");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id_column");
+  json_builder_add_string_value (builder, settings->id_column);
+  add_string_array (builder, "columns_to_keep", (const char * const *) settings->columns_to_keep);
+  json_builder_set_member_name (builder, "check_same_address");
+  json_builder_add_boolean_value (builder, settings->check_same_address);
+  add_string_array (builder, "check_same_address_columns",
+                    (const char * const *) settings->check_same_address_columns);
+  json_builder_set_member_name (builder, "max_attempts");
+  json_builder_add_int_value (builder, settings->max_attempts);
+  json_builder_set_member_name (builder, "selection_algorithm");
+  json_builder_add_string_value (builder, kl_algorithm_to_string (settings->selection_algorithm));
+  json_builder_set_member_name (builder, "solver_backend");
+  json_builder_add_string_value (builder, settings->solver_backend);
+  json_builder_set_member_name (builder, "random_number_seed");
+  json_builder_add_int_value (builder, settings->random_number_seed);
+  json_builder_end_object (builder);
+}
+
+static void
+add_bounds (JsonBuilder *builder,
+            const char  *name,
+            int          min,
+            int          max)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "min");
+  json_builder_add_int_value (builder, min);
+  json_builder_set_member_name (builder, "max");
+  json_builder_add_int_value (builder, max);
+  json_builder_end_object (builder);
+}
+
+/* The quota table the panel was drawn with (its SHA-256 is that of
+ * `quotas-used.csv`) and every bound that differs from the quota file,
+ * such as an applied relaxation, with both values. */
+static void
+add_quotas (JsonBuilder *builder,
+            KlQuotas    *quotas)
+{
+  g_autofree char *csv = kl_quotas_to_csv (quotas);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, csv, -1);
+
+  json_builder_set_member_name (builder, "quotas_used");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, digest);
+  json_builder_set_member_name (builder, "changed");
+  json_builder_begin_array (builder);
+  for (guint f = 0; f < kl_quotas_get_n_features (quotas); f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        const KlQuotaValue *used = kl_quotas_get_value (quotas, f, v);
+        int min, max;
+
+        if (!kl_quotas_get_file_bounds (quotas, f, v, &min, &max) ||
+            (min == used->min && max == used->max))
+          continue;
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "feature");
+        json_builder_add_string_value (builder, kl_quotas_get_feature (quotas, f)->name);
+        json_builder_set_member_name (builder, "value");
+        json_builder_add_string_value (builder, used->name);
+        add_bounds (builder, "original", min, max);
+        add_bounds (builder, "applied", used->min, used->max);
+        json_builder_end_object (builder);
+      }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 /**
  * kl_run_to_json:
+ * @inputs: (nullable): the inputs to name; %NULL for the run's own
+ *   (kl_run_get_inputs()), which is what callers should pass
  *
- * The audit record of a run: what went in (with checksums), how it was
- * drawn (algorithm, seed or secure randomness), what came out (the panels,
- * the distribution's checksum) and every line of the report.
+ * The audit record of a run: what went in (with checksums, the settings
+ * and the quotas actually used), how it was drawn (algorithm, seed or
+ * secure randomness), what came out (the panels, the distribution's
+ * checksum) and every line of the report.
  */
 JsonNode *
 kl_run_to_json (KlRun            *self,
@@ -794,6 +967,9 @@ kl_run_to_json (KlRun            *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *digest = kl_run_get_distribution_digest (self);
 
+  if (inputs == NULL)
+    inputs = kl_run_get_inputs (self, &n_inputs);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "generator");
   json_builder_add_string_value (builder, "kleroterion " PACKAGE_VERSION);
@@ -802,6 +978,10 @@ kl_run_to_json (KlRun            *self,
                                           : kl_algorithm_to_string (self->params.algorithm));
   json_builder_set_member_name (builder, "number_wanted");
   json_builder_add_int_value (builder, self->params.number_wanted);
+  json_builder_set_member_name (builder, "number_selections");
+  json_builder_add_int_value (builder, self->params.number_selections);
+  json_builder_set_member_name (builder, "max_attempts");
+  json_builder_add_int_value (builder, self->params.max_attempts);
   json_builder_set_member_name (builder, "random");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "secure");
@@ -826,6 +1006,10 @@ kl_run_to_json (KlRun            *self,
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
+
+  add_settings (builder, self->settings);
+  if (kl_run_get_quotas (self) != NULL)
+    add_quotas (builder, kl_run_get_quotas (self));
 
   json_builder_set_member_name (builder, "panels");
   json_builder_begin_array (builder);

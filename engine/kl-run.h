@@ -76,13 +76,18 @@ KlQuotas    *kl_run_get_suggested_quotas (KlRun *run);
  * KlRunInput:
  * @role: "settings", "features", "people" or "already_selected"
  * @name: the path or name the organiser knows the file by
- * @sha256: the SHA-256 of the file's bytes
+ * @sha256: the SHA-256 of the file's bytes, as the loader read them
  */
 typedef struct {
   const char *role;
   const char *name;
   const char *sha256;
 } KlRunInput;
+
+const KlSettings *kl_run_get_settings (KlRun *run);
+KlQuotas    *kl_run_get_quotas        (KlRun *run);
+KlPool      *kl_run_get_already_selected (KlRun *run);
+const KlRunInput *kl_run_get_inputs   (KlRun *run, guint *n_inputs);
 
 JsonNode    *kl_run_to_json           (KlRun *run, const KlRunInput *inputs, guint n_inputs);
 

@@ -67,6 +67,8 @@ kl_settings_copy (const KlSettings *self)
   copy->columns_to_keep = g_strdupv (self->columns_to_keep);
   copy->check_same_address_columns = g_strdupv (self->check_same_address_columns);
   copy->solver_backend = g_strdup (self->solver_backend);
+  copy->file = g_strdup (self->file);
+  copy->sha256 = g_strdup (self->sha256);
   return copy;
 }
 
@@ -80,6 +82,8 @@ kl_settings_free (KlSettings *self)
   g_strfreev (self->columns_to_keep);
   g_strfreev (self->check_same_address_columns);
   g_free (self->solver_backend);
+  g_free (self->file);
+  g_free (self->sha256);
   g_free (self);
 }
 
@@ -499,6 +503,8 @@ kl_settings_load_data (const char  *text,
   if (kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_BAD_SETTINGS, error))
     return NULL;
 
+  self->file = g_strdup (name);
+  self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, strlen (text));
   return g_steal_pointer (&self);
 }
 
@@ -509,11 +515,20 @@ kl_settings_load_file (const char  *path,
                        GPtrArray   *messages,
                        GError     **error)
 {
-  g_autofree char *contents = kl_text_read_file (path, "settings_not_found", NULL, messages, error);
+  gsize length = 0;
+  g_autofree char *contents = kl_text_read_file (path, "settings_not_found", &length, messages, error);
+  KlSettings *self;
 
   if (contents == NULL)
     return NULL;
-  return kl_settings_load_data (contents, path, messages, error);
+  self = kl_settings_load_data (contents, path, messages, error);
+  if (self != NULL)
+    {
+      /* Of every byte read, even past a stray NUL the parser stopped at. */
+      g_free (self->sha256);
+      self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+    }
+  return self;
 }
 
 static void

@@ -34,6 +34,8 @@ typedef enum {
  * @solver_backend: kept as given so files round-trip; the engine always uses GLPK
  * @random_number_seed: 0 for the operating system's secure randomness,
  *   anything else for a reproducible run
+ * @file: the file the settings were loaded from, %NULL if built in code
+ * @sha256: the SHA-256 of that file's bytes, %NULL if built in code
  *
  * Create with kl_settings_new(), which sets the defaults, like GLPK's
  * glp_init_* functions.
@@ -47,6 +49,8 @@ typedef struct {
   KlAlgorithm selection_algorithm;
   char *solver_backend;
   gint64 random_number_seed;
+  char *file;
+  char *sha256;
 } KlSettings;
 
 GType        kl_settings_get_type        (void) G_GNUC_CONST;

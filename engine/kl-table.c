@@ -219,6 +219,7 @@ kl_table_read_data (const char  *data,
   const char *p, *end;
   guint first_message;
   gboolean parse_failed = FALSE;
+  g_autofree char *sha256 = NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -230,6 +231,10 @@ kl_table_read_data (const char  *data,
   if (length < 0)
     length = strlen (data);
 
+  /* Of the exact bytes, before anything is stripped: an audit record names
+   * this, and anyone can recompute it from the file. */
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+
   /* A UTF-8 byte-order mark would otherwise stick to the first header. */
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
@@ -240,6 +245,7 @@ kl_table_read_data (const char  *data,
   table = g_new0 (KlTable, 1);
   g_ref_count_init (&table->ref_count);
   table->file = g_strdup (name);
+  table->sha256 = g_steal_pointer (&sha256);
   table->chunk = g_string_chunk_new (64 * 1024);
 
   if (!check_encoding (data, length, name, messages))
@@ -364,7 +370,15 @@ kl_table_unref (KlTable *self)
   g_free (self->cells);
   g_free (self->lines);
   g_string_chunk_free (self->chunk);
+  g_free (self->sha256);
   g_free (self);
+}
+
+/* SHA-256 of the bytes the table was read from, as lowercase hex. */
+const char *
+kl_table_get_sha256 (const KlTable *self)
+{
+  return self->sha256;
 }
 
 const char *

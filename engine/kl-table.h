@@ -37,6 +37,7 @@ struct _KlTable {
   const char **cells;
   guint *lines;
   GStringChunk *chunk;
+  char *sha256;
 };
 
 GType       kl_table_get_type    (void) G_GNUC_CONST;
@@ -47,6 +48,7 @@ KlTable    *kl_table_read_data   (const char *data, gssize length,
                                   GError **error);
 KlTable    *kl_table_ref         (KlTable *table);
 void        kl_table_unref       (KlTable *table);
+const char *kl_table_get_sha256  (const KlTable *table);
 const char *kl_table_get_cell    (const KlTable *table, guint row, guint column);
 const char * const *kl_table_get_row (const KlTable *table, guint row);
 int         kl_table_get_line    (const KlTable *table, guint row);
