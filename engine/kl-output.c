@@ -262,10 +262,13 @@ kl_output_probability_rows (KlRun *run)
   rows = new_rows (g_strsplit ("id,probability", ",", -1));
   for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
     {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
       char **row = g_new0 (char *, 3);
 
       row[0] = g_strdup (kl_pool_get_id (pool, i));
-      row[1] = g_strdup_printf ("%.8f", p[i]);
+      /* Every digit a double holds: the column sums to the panel size
+       * as exactly as the engine computed it. */
+      row[1] = g_strdup (g_ascii_formatd (number, sizeof number, "%.17g", p[i]));
       g_ptr_array_add (rows, row);
     }
   return rows;
@@ -328,4 +331,20 @@ kl_output_distribution_rows (KlRun *run)
       g_ptr_array_add (rows, row);
     }
   return rows;
+}
+
+/**
+ * kl_output_neutralise_cell:
+ *
+ * The cell as a spreadsheet should show it rather than run it: text that
+ * starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+ * apostrophe, which spreadsheets read as "this is text" and do not display.
+ * Everything else is unchanged. Returns a new string.
+ */
+char *
+kl_output_neutralise_cell (const char *cell)
+{
+  if (cell != NULL && cell[0] != '\0' && strchr ("=+-@\t\r", cell[0]) != NULL)
+    return g_strconcat ("'", cell, NULL);
+  return g_strdup (cell);
 }

@@ -41,4 +41,6 @@ GPtrArray  *kl_output_probability_rows  (KlRun *run);
 GPtrArray  *kl_output_panel_rows        (KlRun *run);
 GPtrArray  *kl_output_distribution_rows (KlRun *run);
 
+char       *kl_output_neutralise_cell    (const char *cell);
+
 G_END_DECLS

@@ -20,6 +20,9 @@
 # include "kl-reporters.h"
 # include "kl-report.h"
 # include "kl-run.h"
+# include "kl-file-set.h"
+# include "kl-export.h"
+# include "kl-spreadsheet.h"
 # include "kl-analysis.h"
 # include "kl-summary.h"
 #undef KLEROTERION_INSIDE

@@ -13,7 +13,6 @@
 
 #include "kl-probability-chart.h"
 #include "kl-progress-relay.h"
-#include "kl-spreadsheet.h"
 #include "kl-table-view.h"
 #include "kl-window-private.h"
 
@@ -1118,53 +1117,6 @@ input_paths (KlWindow *self,
   return (const char * const *) paths;
 }
 
-static gboolean
-write_in (GFile       *folder,
-          const char  *name,
-          const char  *contents,
-          const char * const *inputs,
-          GError     **error)
-{
-  g_autoptr(GFile) file = g_file_get_child (folder, name);
-  g_autofree char *path = g_file_get_path (file);
-
-  return kl_file_write_atomic (path, contents, strlen (contents), inputs, error);
-}
-
-static JsonNode *
-audit_record (KlWindow *self,
-              KlRun    *run)
-{
-  const char *roles[] = { "people", "features", "settings", "already_selected" };
-  KlRunInput inputs[G_N_ELEMENTS (self->inputs)];
-  char *names[G_N_ELEMENTS (self->inputs)] = { NULL };
-  char *digests[G_N_ELEMENTS (self->inputs)] = { NULL };
-  JsonNode *json;
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
-    {
-      g_autoptr(GBytes) bytes = NULL;
-
-      if (self->inputs[i] == NULL || (bytes = g_file_load_bytes (self->inputs[i], NULL, NULL, NULL)) == NULL)
-        continue;
-      names[n] = display_name (self->inputs[i]);
-      digests[n] = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-      inputs[n].role = roles[i];
-      inputs[n].name = names[n];
-      inputs[n].sha256 = digests[n];
-      n++;
-    }
-
-  json = kl_run_to_json (run, inputs, n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_free (names[i]);
-      g_free (digests[i]);
-    }
-  return json;
-}
-
 /**
  * kl_window_export_to_folder:
  *
@@ -1177,83 +1129,15 @@ kl_window_export_to_folder (KlWindow  *self,
                             GFile     *folder,
                             GError   **error)
 {
-  KlRun *run = self->result;
-  g_autoptr(GPtrArray) selected = NULL;
-  g_autoptr(GPtrArray) remaining = NULL;
-  g_autoptr(GPtrArray) probabilities = NULL;
-  g_autoptr(GPtrArray) panels = NULL;
-  g_autoptr(GPtrArray) sheets = g_ptr_array_new ();
-  g_autoptr(GPtrArray) sheet_names = g_ptr_array_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) json = NULL;
-  g_autofree char *selected_csv = NULL, *remaining_csv = NULL, *page = NULL, *json_text = NULL;
-  g_autofree char *workbook = NULL;
-  char *paths[5] = { NULL };
-  const char * const *inputs = input_paths (self, paths);
-  g_autoptr(GFile) workbook_file = g_file_get_child (folder, "selection.xlsx");
-  guint n;
-  const guint *panel;
-  gboolean ok = FALSE;
+  g_autofree char *path = g_file_get_path (folder);
 
-  if (run == NULL)
+  if (self->result == NULL)
     {
       g_set_error_literal (error, KL_ERROR, KL_ERROR_CONFIGURATION, _("There is no result to export yet."));
-      goto out;
+      return FALSE;
     }
-
-  panel = kl_run_get_panel (run, 0, &n);
-  kl_output_build_tables (kl_run_get_pool (run), self->settings, panel, n, self->already,
-                          KL_OUTPUT_MARK_SHARED_ADDRESS, &selected, &remaining);
-  selected_csv = kl_csv_from_rows (selected);
-  remaining_csv = kl_csv_from_rows (remaining);
-  page = kl_report_to_html_page (kl_run_get_report (run));
-  json = audit_record (self, run);
-  json_generator_set_root (generator, json);
-  json_generator_set_pretty (generator, TRUE);
-  json_text = json_generator_to_data (generator, NULL);
-
-  if (!write_in (folder, "selected.csv", selected_csv, inputs, error) ||
-      !write_in (folder, "remaining.csv", remaining_csv, inputs, error) ||
-      !write_in (folder, "report.html", page, inputs, error) ||
-      !write_in (folder, "report.json", json_text, inputs, error))
-    goto out;
-
-  g_ptr_array_add (sheet_names, (gpointer) "Selected");
-  g_ptr_array_add (sheets, selected);
-  g_ptr_array_add (sheet_names, (gpointer) "Remaining");
-  g_ptr_array_add (sheets, remaining);
-
-  if (kl_run_get_probabilities (run) != NULL)
-    {
-      g_autofree char *csv = NULL;
-
-      probabilities = kl_output_probability_rows (run);
-      csv = kl_csv_from_rows (probabilities);
-      if (!write_in (folder, "probabilities.csv", csv, inputs, error))
-        goto out;
-      g_ptr_array_add (sheet_names, (gpointer) "Probabilities");
-      g_ptr_array_add (sheets, probabilities);
-    }
-  if (kl_run_get_n_panels (run) > 1)
-    {
-      g_autofree char *csv = NULL;
-
-      panels = kl_output_panel_rows (run);
-      csv = kl_csv_from_rows (panels);
-      if (!write_in (folder, "panels.csv", csv, inputs, error))
-        goto out;
-      g_ptr_array_add (sheet_names, (gpointer) "Panels");
-      g_ptr_array_add (sheets, panels);
-    }
-
-  workbook = g_file_get_path (workbook_file);
-  ok = kl_spreadsheet_write (workbook, (const char * const *) sheet_names->pdata,
-                             (GPtrArray * const *) sheets->pdata, sheets->len, error);
-
-out:
-  for (guint i = 0; paths[i]; i++)
-    g_free (paths[i]);
-  return ok;
+  /* People open these CSVs in spreadsheets: formulas are neutralised. */
+  return kl_export_to_folder (self->result, path, KL_EXPORT_EXCEL_SAFE, NULL, NULL, error);
 }
 
 static void
