@@ -194,8 +194,8 @@ same_output (const char *a,
  *
  * Everything that can be known about a set of outputs before a long run:
  * no output twice, none an input or a folder, every folder there and
- * writable, only regular files replaced, and none replaced unless
- * @replace. Fails with %G_IO_ERROR_EXISTS when the only problem is files
+ * writable, only regular files replaced, never a write-protected one,
+ * and none replaced unless @replace. Fails with %G_IO_ERROR_EXISTS when the only problem is files
  * that exist (the caller may ask whether to replace them), otherwise with
  * %KL_ERROR_FILE; the message lists every problem, one per line.
  */
@@ -242,6 +242,10 @@ kl_file_set_check_paths (const char * const  *paths,
         {
           if (!S_ISREG (target_stat.st_mode))
             add_problem (messages, "output_not_regular", paths[i], NULL);
+          /* Write-protected, perhaps an official draw: never replaced, even
+           * by a user the permissions would not stop. */
+          else if ((target_stat.st_mode & 0222) == 0)
+            add_problem (messages, "output_read_only", paths[i], NULL);
           else if (!replace)
             add_problem (existing, "output_exists", paths[i], NULL);
         }
@@ -393,6 +397,8 @@ name_entry (Entry   *entry,
             guint    index,
             GError **error)
 {
+  struct stat target_stat;
+
   if (entry->new_path == NULL)
     {
       g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", entry->fd);
@@ -407,7 +413,9 @@ name_entry (Entry   *entry,
       entry->new_path = path;
     }
 
-  if (g_file_test (entry->target, G_FILE_TEST_EXISTS))
+  /* Only a regular file is replaced (the checks made sure); anything else
+   * that appeared since makes the rename fail, and the set roll back. */
+  if (lstat (entry->target, &target_stat) == 0 && S_ISREG (target_stat.st_mode))
     {
       char *path = hidden_path (entry->target, index, "old");
 
