@@ -1,8 +1,9 @@
 /* kl-cli-select.c — `kleroterion-cli select` (also `csv`): files in, panel out
  *
  * Flags follow the Python tool's `csv` command, so its scripts port over.
- * Outputs are written only after a successful run, each atomically, and
- * never over an input; Ctrl-C cancels the run and writes nothing.
+ * Outputs are checked before the run and written after it as one set, all
+ * or nothing (kl_file_set_commit()), never over an input; Ctrl-C or SIGTERM
+ * until the last file is in place cancels and leaves the old files.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "kl-cli.h"
@@ -21,22 +23,79 @@ typedef struct {
   KlCliInputOptions inputs;
   char *selected_path;
   char *remaining_path;
+  char *panels_path;
   char *report_path;
   char *probabilities_path;
   char *distribution_path;
+  char *xlsx_path;
+  char *output_dir;
   char *suggested_path;
   char *algorithm;
   char *progress;
   gint64 seed;
   gboolean no_progress;
   gboolean test_selection;
+  gboolean force;
+  gboolean excel_safe;
   int number_selections;
 } SelectOptions;
 
+/* The run and the writing of its outputs, in one worker: Ctrl-C or SIGTERM
+ * stays handled until the last output is in place. */
 typedef struct {
+  SelectOptions *options;
   KlRun *run;
   KlProgressReporter *reporter;
+  const char * const *inputs;
+  gboolean ran;
 } SelectJob;
+
+static gboolean
+computes_probabilities (const KlRunParams *params)
+{
+  return !params->test_selection && params->algorithm != KL_ALGORITHM_LEGACY &&
+         params->algorithm != KL_ALGORITHM_DIVERSIMAX;
+}
+
+/* The report option writes text, HTML or the JSON audit record, by the
+ * file's extension. */
+static KlExportFile
+report_kind (const char *path)
+{
+  if (g_str_has_suffix (path, ".json"))
+    return KL_EXPORT_RECORD;
+  if (g_str_has_suffix (path, ".html") || g_str_has_suffix (path, ".htm"))
+    return KL_EXPORT_REPORT_HTML;
+  return KL_EXPORT_REPORT_TEXT;
+}
+
+/* Where each output goes: the folder's usual names first, then each
+ * file named on the command line (which may move one elsewhere). */
+static KlExport *
+plan_outputs (SelectOptions *options,
+              KlRun         *run)
+{
+  KlExportFlags flags = options->excel_safe ? KL_EXPORT_EXCEL_SAFE : KL_EXPORT_NONE;
+  KlExport *export = kl_export_new (run, flags);
+
+  if (options->output_dir != NULL)
+    kl_export_set_folder (export, options->output_dir);
+  if (options->selected_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_SELECTED, options->selected_path);
+  if (options->remaining_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_REMAINING, options->remaining_path);
+  if (options->panels_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_PANELS, options->panels_path);
+  if (options->probabilities_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_PROBABILITIES, options->probabilities_path);
+  if (options->distribution_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_DISTRIBUTION, options->distribution_path);
+  if (options->xlsx_path != NULL)
+    kl_export_set_path (export, KL_EXPORT_WORKBOOK, options->xlsx_path);
+  if (options->report_path != NULL)
+    kl_export_set_path (export, report_kind (options->report_path), options->report_path);
+  return export;
+}
 
 static void
 select_in_thread (GTask        *task,
@@ -45,152 +104,143 @@ select_in_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   SelectJob *job = task_data;
+  g_autoptr(KlExport) export = NULL;
+  g_autoptr(KlFileSet) set = NULL;
   GError *error = NULL;
 
-  if (kl_run_execute (job->run, job->reporter, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
+  if (!kl_run_execute (job->run, job->reporter, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->ran = TRUE;
+
+  export = plan_outputs (job->options, job->run);
+  set = kl_export_to_file_set (export, &error);
+  /* Files named on the command line are replaced, as the Python tool does;
+   * an output folder's were checked against --force before the run. */
+  if (set == NULL || !kl_file_set_commit (set, TRUE, job->reporter, cancellable, &error))
     g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
-static char *
-file_digest (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  if (path == NULL || !g_file_get_contents (path, &contents, &length, NULL))
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-}
-
-/* The audit record: the engine's, with the checksums of the files read. */
-static char *
-report_as_json (KlRun         *run,
-                SelectOptions *options)
-{
-  const char *roles[] = { "settings", "features", "people", "already_selected" };
-  const char *paths[] = { options->inputs.settings_path, options->inputs.features_path,
-                          options->inputs.people_path, options->inputs.already_selected_path };
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_auto(GStrv) digests = g_new0 (char *, G_N_ELEMENTS (paths) + 1);
-  KlRunInput inputs[G_N_ELEMENTS (paths)];
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    if (paths[i] != NULL)
-      {
-        digests[n] = file_digest (paths[i]);
-        inputs[n].role = roles[i];
-        inputs[n].name = paths[i];
-        inputs[n].sha256 = digests[n] ? digests[n] : "";
-        n++;
-      }
-
-  root = kl_run_to_json (run, inputs, n);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
-}
-
-static char *
-report_contents (KlRun         *run,
-                 SelectOptions *options)
-{
-  KlReport *report = kl_run_get_report (run);
-
-  if (g_str_has_suffix (options->report_path, ".json"))
-    return report_as_json (run, options);
-
-  if (g_str_has_suffix (options->report_path, ".html") || g_str_has_suffix (options->report_path, ".htm"))
-    return kl_report_to_html_page (report);
-
-  return kl_report_to_text (report);
-}
-
-typedef struct {
-  const char *path;
-  char *contents;
-  gboolean existed;
-} Output;
-
-/* Writes every output or, if one fails, removes those this run created:
- * a half-written set of files is worse than none. */
+/* Whether the run will have @file, known before it from its parameters. */
 static gboolean
-write_outputs (GArray              *outputs,
-               const char * const  *inputs,
-               GError             **error)
+will_have (KlExportFile       file,
+           const KlRunParams *params)
 {
-  for (guint i = 0; i < outputs->len; i++)
-    {
-      Output *out = &g_array_index (outputs, Output, i);
+  gboolean lottery = params->number_selections > 1;
 
-      if (!kl_file_write_atomic (out->path, out->contents, strlen (out->contents), inputs, error))
+  switch (file)
+    {
+    case KL_EXPORT_SELECTED:
+    case KL_EXPORT_REMAINING:
+      return !lottery;
+    case KL_EXPORT_PANELS:
+      return lottery;
+    case KL_EXPORT_PROBABILITIES:
+    case KL_EXPORT_DISTRIBUTION:
+      return computes_probabilities (params);
+    case KL_EXPORT_REPORT_TEXT:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+static int
+refuse (const GError *error,
+        const char   *advice)
+{
+  fprintf (stderr, "%s\n", error->message);
+  if (advice != NULL)
+    fprintf (stderr, "%s\n", advice);
+  return KL_EXIT_USAGE;
+}
+
+/* Refuse a bad output now, not after a long run: two outputs on one path,
+ * an output over an input, a folder that is missing or not writable, and
+ * files of an output folder that exist without --force. */
+static int
+check_outputs (SelectOptions      *options,
+               const KlRunParams  *params,
+               const char * const *inputs)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) in_folder = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *paths[KL_EXPORT_N_FILES] = { NULL };
+  const char *named[KL_EXPORT_N_FILES] = { NULL };
+
+  named[KL_EXPORT_SELECTED] = options->selected_path;
+  named[KL_EXPORT_REMAINING] = options->remaining_path;
+  named[KL_EXPORT_PANELS] = options->panels_path;
+  named[KL_EXPORT_PROBABILITIES] = options->probabilities_path;
+  named[KL_EXPORT_DISTRIBUTION] = options->distribution_path;
+  named[KL_EXPORT_WORKBOOK] = options->xlsx_path;
+  if (options->report_path != NULL)
+    named[report_kind (options->report_path)] = options->report_path;
+
+  if (options->output_dir != NULL && !g_file_test (options->output_dir, G_FILE_TEST_IS_DIR) &&
+      g_mkdir_with_parents (options->output_dir, 0755) != 0)
+    {
+      fprintf (stderr, _("Cannot create the folder %s: %s\n"), options->output_dir, g_strerror (errno));
+      return KL_EXIT_USAGE;
+    }
+
+  for (KlExportFile f = 0; f < KL_EXPORT_N_FILES; f++)
+    {
+      if (named[f] != NULL)
+        paths[f] = g_strdup (named[f]);
+      else if (options->output_dir != NULL && will_have (f, params))
         {
-          for (guint j = 0; j < i; j++)
-            if (!g_array_index (outputs, Output, j).existed)
-              g_unlink (g_array_index (outputs, Output, j).path);
-          return FALSE;
+          paths[f] = g_build_filename (options->output_dir, kl_export_get_file_name (f), NULL);
+          g_ptr_array_add (in_folder, paths[f]);
         }
+      if (paths[f] != NULL)
+        g_ptr_array_add (all, paths[f]);
     }
-  return TRUE;
+  g_ptr_array_add (all, NULL);
+  g_ptr_array_add (in_folder, NULL);
+
+  if (!kl_file_set_check_paths ((const char * const *) all->pdata, inputs, TRUE, &error))
+    return refuse (error, NULL);
+  /* Files named on the command line are replaced, as the Python tool does;
+   * a folder's earlier result only with --force. */
+  if (!kl_file_set_check_paths ((const char * const *) in_folder->pdata, inputs, options->force, &error))
+    return refuse (error, _("Nothing was run. Give --force to replace these files, "
+                            "or choose another --output-dir."));
+  return KL_EXIT_OK;
 }
 
 static void
-output_clear (gpointer data)
+print_outcome (SelectOptions *options,
+               KlRun         *run)
 {
-  g_free (((Output *) data)->contents);
-}
+  g_autoptr(KlExport) export = plan_outputs (options, run);
+  g_auto(GStrv) paths = kl_export_get_paths (export);
+  guint n_panels = kl_run_get_n_panels (run);
 
-static void
-add_output (GArray     *outputs,
-            const char *path,
-            char       *contents)
-{
-  Output out = { path, contents, g_file_test (path, G_FILE_TEST_EXISTS) };
-
-  g_array_append_val (outputs, out);
-}
-
-static char *
-rows_csv (GPtrArray *rows)
-{
-  g_autoptr(GPtrArray) owned = rows;
-
-  return kl_csv_from_rows (owned);
-}
-
-/* For a transparent lottery: one column of ids per panel ("Panel 1" …),
- * and as remaining, the people who are on none of the panels. */
-/* For a transparent lottery: the panels, one column each, and as
- * remaining the people who are on none of them. */
-static void
-panels_tables (KlRun             *run,
-               KlPool            *pool,
-               const KlSettings  *settings,
-               GPtrArray        **selected_rows,
-               GPtrArray        **remaining_rows)
-{
-  g_autofree gboolean *on_a_panel = g_new0 (gboolean, MAX (kl_pool_get_n_people (pool), 1));
-  g_autoptr(GArray) everyone_on_panels = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) unused = NULL;
-
-  for (guint p = 0; p < kl_run_get_n_panels (run); p++)
+  if (n_panels > 1)
     {
-      guint n;
-      const guint *panel = kl_run_get_panel (run, p, &n);
+      g_autofree char *digest = kl_run_get_distribution_digest (run);
 
-      for (guint m = 0; m < n; m++)
-        on_a_panel[panel[m]] = TRUE;
+      printf (_("Wrote %u equally likely panels for a public draw; nobody is selected yet.\n"
+                "The distribution's SHA-256 is %s.\n"
+                "Publish it, then draw one panel with: kleroterion-cli draw --distribution FILE "
+                "--public-number NUMBER\n"),
+              n_panels, digest);
     }
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
-    if (on_a_panel[i])
-      g_array_append_val (everyone_on_panels, i);
+  else
+    {
+      guint k;
 
-  *selected_rows = kl_output_panel_rows (run);
-  kl_output_build_tables (pool, settings, (guint *) everyone_on_panels->data, everyone_on_panels->len,
-                          NULL, KL_OUTPUT_NONE, &unused, remaining_rows);
+      kl_run_get_panel (run, 0, &k);
+      printf (ngettext ("Selected %u person.\n", "Selected %u people.\n", k), k);
+    }
+  for (guint i = 0; paths[i] != NULL; i++)
+    printf (_("Wrote %s\n"), paths[i]);
 }
 
 static int
@@ -200,28 +250,28 @@ select_main (SelectOptions *options)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(KlProgressReporter) reporter = NULL;
   g_autoptr(KlRun) run = NULL;
-  g_autoptr(GArray) outputs = g_array_new (FALSE, TRUE, sizeof (Output));
-  g_autoptr(GPtrArray) selected_rows = NULL;
-  g_autoptr(GPtrArray) remaining_rows = NULL;
   g_autofree char *report_text = NULL;
   const char *inputs[5] = { NULL };
-  const char *outputs_to_check[5] = { NULL };
   KlCliInputs loaded = { 0 };
   KlAlgorithm algorithm;
   KlRunParams params;
-  SelectJob job;
+  SelectJob job = { 0 };
   int status;
-  guint n = 0;
-
-  g_array_set_clear_func (outputs, output_clear);
 
   status = kl_cli_require_inputs (&options->inputs, "select");
   if (status != KL_EXIT_OK)
     return status;
-  if (options->selected_path == NULL || options->remaining_path == NULL)
-    return kl_cli_usage_error ("select", _("--selected-csv and --remaining-csv are required"));
   if (options->inputs.number_wanted < 1)
     return kl_cli_usage_error ("select", _("--number-wanted must be 1 or more"));
+  if (options->number_selections > 1 && (options->selected_path != NULL || options->remaining_path != NULL))
+    return kl_cli_usage_error ("select", _("a lottery of several panels selects nobody yet: write the panels "
+                                           "with --output-dir or --panels-csv, publish the distribution, "
+                                           "then pick one with “kleroterion-cli draw”"));
+  if (options->number_selections > 1 && options->output_dir == NULL && options->panels_path == NULL)
+    return kl_cli_usage_error ("select", _("--output-dir or --panels-csv is required for several panels"));
+  if (options->number_selections <= 1 && options->output_dir == NULL &&
+      (options->selected_path == NULL || options->remaining_path == NULL))
+    return kl_cli_usage_error ("select", _("--output-dir, or --selected-csv and --remaining-csv, are required"));
   status = kl_cli_parse_algorithm (options->algorithm, "select", &algorithm);
   if (status != KL_EXIT_OK)
     return status;
@@ -230,26 +280,29 @@ select_main (SelectOptions *options)
   if (status != KL_EXIT_OK)
     return status;
 
-  /* Refuse a bad output path now, not after a long run. */
   inputs[0] = options->inputs.settings_path;
   inputs[1] = options->inputs.features_path;
   inputs[2] = options->inputs.people_path;
   inputs[3] = options->inputs.already_selected_path;
-  outputs_to_check[0] = options->selected_path;
-  outputs_to_check[1] = options->remaining_path;
-  outputs_to_check[2] = options->report_path;
-  for (guint i = 0; i < 3; i++)
-    if (outputs_to_check[i] != NULL && !kl_file_check_writable (outputs_to_check[i], inputs, &error))
-      {
-        fprintf (stderr, "%s\n", error->message);
-        return KL_EXIT_USAGE;
-      }
-  outputs_to_check[3] = options->probabilities_path ? options->probabilities_path : options->distribution_path;
-  if (outputs_to_check[3] != NULL && !kl_file_check_writable (outputs_to_check[3], inputs, &error))
+
+  /* The parameters first: which outputs exist depends on them. */
+  kl_run_params_init (&params, NULL);
+  params.number_selections = options->number_selections;
+  params.test_selection = options->test_selection;
+  params.algorithm = algorithm;
+  if (options->algorithm == NULL)
     {
-      fprintf (stderr, "%s\n", error->message);
-      return KL_EXIT_USAGE;
+      g_autoptr(KlSettings) settings = kl_settings_load_file (options->inputs.settings_path, NULL, NULL);
+      params.algorithm = settings ? settings->selection_algorithm : KL_ALGORITHM_MAXIMIN;
     }
+  if ((options->probabilities_path != NULL || options->distribution_path != NULL) &&
+      !computes_probabilities (&params))
+    return kl_cli_usage_error ("select", _("this algorithm computes no selection probabilities "
+                                           "(for legacy, “kleroterion-cli analyse” estimates them)"));
+
+  status = check_outputs (options, &params, inputs);
+  if (status != KL_EXIT_OK)
+    return status;
 
   status = kl_cli_load_inputs (&options->inputs, &loaded);
   if (status != KL_EXIT_OK)
@@ -264,23 +317,20 @@ select_main (SelectOptions *options)
   params.test_selection = options->test_selection;
   params.number_selections = options->number_selections;
 
-  if ((options->probabilities_path != NULL || options->distribution_path != NULL) &&
-      (params.test_selection || params.algorithm == KL_ALGORITHM_LEGACY || params.algorithm == KL_ALGORITHM_DIVERSIMAX))
-    {
-      status = kl_cli_usage_error ("select", _("this algorithm computes no selection probabilities "
-                                               "(for legacy, “kleroterion-cli analyse” estimates them)"));
-      goto out;
-    }
-
   run = kl_run_new (loaded.pool, loaded.settings, loaded.already_selected, &params);
+  job.options = options;
   job.run = run;
   job.reporter = reporter;
+  job.inputs = inputs;
   if (!kl_cli_run_in_thread (select_in_thread, &job, cancellable, &error))
     {
       g_autofree char *text = kl_report_to_text (kl_run_get_report (run));
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fprintf (stderr, "%s\n", _("Interrupted: the selection was cancelled and nothing was written."));
+        fprintf (stderr, "%s\n", _("Interrupted: nothing was written, and files that were there are unchanged."));
+      else if (job.ran)
+        fprintf (stderr, "%s\n%s\n", error->message,
+                 _("Nothing was written, and files that were there are unchanged."));
       else if (kl_run_get_suggested_quotas (run) != NULL && options->suggested_path != NULL)
         {
           g_autofree char *csv = kl_quotas_to_csv (kl_run_get_suggested_quotas (run));
@@ -298,7 +348,8 @@ select_main (SelectOptions *options)
           printf ("%s", text);
           fprintf (stderr, "%s\n%s\n", error->message, _("The selection failed; nothing was written."));
         }
-      status = kl_cli_exit_for_error (error);
+      status = job.ran && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+               ? KL_EXIT_FAILED : kl_cli_exit_for_error (error);
       goto out;
     }
 
@@ -307,45 +358,7 @@ select_main (SelectOptions *options)
   if (params.test_selection)
     fprintf (stderr, "%s\n", _("WARNING: this is a TEST selection. The panel was NOT chosen at random; "
                                "do not use it for an assembly."));
-
-  if (kl_run_get_n_panels (run) == 1)
-    {
-      const guint *panel = kl_run_get_panel (run, 0, &n);
-
-      kl_output_build_tables (loaded.pool, loaded.settings, panel, n, loaded.already_selected,
-                              KL_OUTPUT_NONE, &selected_rows, &remaining_rows);
-    }
-  else
-    panels_tables (run, loaded.pool, loaded.settings, &selected_rows, &remaining_rows);
-  add_output (outputs, options->selected_path, kl_csv_from_rows (selected_rows));
-  add_output (outputs, options->remaining_path, kl_csv_from_rows (remaining_rows));
-  if (options->probabilities_path != NULL)
-    add_output (outputs, options->probabilities_path, rows_csv (kl_output_probability_rows (run)));
-  if (options->distribution_path != NULL)
-    add_output (outputs, options->distribution_path, rows_csv (kl_output_distribution_rows (run)));
-  if (options->report_path != NULL)
-    add_output (outputs, options->report_path, report_contents (run, options));
-
-  if (!write_outputs (outputs, inputs, &error))
-    {
-      fprintf (stderr, "%s\n%s\n", error->message, _("Nothing was written."));
-      status = KL_EXIT_FAILED;
-      goto out;
-    }
-
-  if (kl_run_get_n_panels (run) > 1)
-    {
-      g_autofree char *digest = kl_run_get_distribution_digest (run);
-
-      printf (_("Wrote %u panels for a public draw to %s, and the %u people on none of them to %s.\n"
-                "The distribution's SHA-256 is %s.\n"),
-              kl_run_get_n_panels (run), options->selected_path, remaining_rows->len - 1,
-              options->remaining_path, digest);
-    }
-  else
-    printf (_("Wrote %u selected people to %s and %u remaining to %s.\n"),
-            selected_rows->len - 1, options->selected_path,
-            remaining_rows->len - 1, options->remaining_path);
+  print_outcome (options, run);
 
 out:
   kl_cli_inputs_clear (&loaded);
@@ -379,6 +392,16 @@ kl_cli_select (int    argc,
       N_("Write each person's selection probability"), N_("FILE") },
     { "distribution-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.distribution_path,
       N_("Write every panel of the distribution with its probability"), N_("FILE") },
+    { "panels-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.panels_path,
+      N_("For several panels: write them, one column each"), N_("FILE") },
+    { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, &options.xlsx_path,
+      N_("Write every table in one workbook"), N_("FILE") },
+    { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
+      N_("Write the whole result set into this folder, as the desktop application does"), N_("DIR") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &options.force,
+      N_("Replace the files of an earlier result in --output-dir"), NULL },
+    { "excel-safe", 0, 0, G_OPTION_ARG_NONE, &options.excel_safe,
+      N_("In the selected and remaining CSVs, neutralise cells a spreadsheet would run as formulas"), NULL },
     { "suggested-quotas-csv", 0, 0, G_OPTION_ARG_FILENAME, &options.suggested_path,
       N_("If the quotas cannot be met, write the relaxed quotas here"), N_("FILE") },
     { "progress", 0, 0, G_OPTION_ARG_STRING, &options.progress,
@@ -404,6 +427,9 @@ kl_cli_select (int    argc,
   kl_cli_input_options_clear (&options.inputs);
   g_free (options.selected_path);
   g_free (options.remaining_path);
+  g_free (options.panels_path);
+  g_free (options.xlsx_path);
+  g_free (options.output_dir);
   g_free (options.report_path);
   g_free (options.probabilities_path);
   g_free (options.distribution_path);
