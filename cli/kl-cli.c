@@ -23,6 +23,8 @@ static const Command commands[] = {
   { "check", kl_cli_check, N_("Check settings, quotas and pool, and report every problem") },
   { "select", kl_cli_select, N_("Select a panel and write the selected and remaining people") },
   { "csv", kl_cli_select, N_("The same as select (the Python tool's name for it)") },
+  { "draw", kl_cli_draw, N_("Pick one panel of a lottery with a number drawn in public") },
+  { "verify", kl_cli_verify, N_("Check an audit record against the files it names") },
   { "analyse", kl_cli_analyse, N_("Estimate each person's chance under the legacy algorithm") },
   { "gen-sample", kl_cli_gen_sample, N_("Write a simple random pool that matches a quota file") },
   { "generate", kl_cli_generate, N_("Write a realistic synthetic pool, quotas and settings") },

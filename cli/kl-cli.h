@@ -42,6 +42,8 @@ int         kl_cli_generate            (int argc, char **argv);
 int         kl_cli_default_settings    (int argc, char **argv);
 int         kl_cli_select              (int argc, char **argv);
 int         kl_cli_analyse             (int argc, char **argv);
+int         kl_cli_draw                (int argc, char **argv);
+int         kl_cli_verify              (int argc, char **argv);
 
 KlProgressReporter *kl_cli_make_reporter (const char *mode, const char *command, int *status);
 gboolean    kl_cli_run_in_thread       (GTaskThreadFunc func, gpointer data,
@@ -58,5 +60,27 @@ void        kl_cli_print_messages      (GPtrArray *messages, gboolean verbose);
 int         kl_cli_parse               (GOptionContext *context, int *argc, char ***argv,
                                         const char *command);
 int         kl_cli_usage_error         (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* An audit record read back, for `draw` and `verify`. */
+typedef struct {
+  char *path;
+  char *folder;
+  char *sha256;       /* of the record file's bytes */
+  JsonParser *parser;
+  JsonObject *root;
+} KlCliRecord;
+
+gboolean    kl_cli_record_load         (KlCliRecord *record, const char *path, GError **error);
+void        kl_cli_record_clear        (KlCliRecord *record);
+const char *kl_cli_record_get          (KlCliRecord *record, const char *object,
+                                        const char *member, const char *field);
+char       *kl_cli_record_locate       (KlCliRecord *record, const char *name, const char *given);
+char       *kl_cli_record_check_file   (KlCliRecord *record, const char *what, const char *name,
+                                        const char *expected, const char *given,
+                                        GPtrArray *problems, GPtrArray *unreadable);
+int         kl_cli_record_load_inputs  (KlCliRecord *record, const char *people_given,
+                                        const char *already_given, KlCliInputs *loaded,
+                                        GPtrArray *problems, GPtrArray *unreadable);
+char       *kl_cli_file_sha256         (const char *path);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 # include "kl-run.h"
 # include "kl-file-set.h"
 # include "kl-export.h"
+# include "kl-draw.h"
 # include "kl-spreadsheet.h"
 # include "kl-analysis.h"
 # include "kl-summary.h"
