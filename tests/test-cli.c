@@ -550,6 +550,455 @@ test_analyse (void)
   g_assert_cmpint (refused.status, ==, 2);
 }
 
+/* ---- export sets, the public draw and verify ----------------------------- */
+
+static char *
+sha256_of (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static char *
+in_folder (const char *folder,
+           const char *name)
+{
+  return g_build_filename (folder, name, NULL);
+}
+
+/* A small pool in its own folder, so the record finds it beside itself. */
+typedef struct {
+  char *folder;
+  char *settings;
+  char *quotas;
+  char *pool;
+} Inputs;
+
+static void
+inputs_clear (Inputs *in)
+{
+  g_free (in->folder);
+  g_free (in->settings);
+  g_free (in->quotas);
+  g_free (in->pool);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Inputs, inputs_clear)
+
+static void
+inputs_write (Inputs *in)
+{
+  in->folder = g_dir_make_tmp ("kleroterion-set-XXXXXX", NULL);
+  in->settings = in_folder (in->folder, "settings.toml");
+  in->quotas = in_folder (in->folder, "quotas.csv");
+  in->pool = in_folder (in->folder, "pool.csv");
+  g_assert_true (g_file_set_contents (in->settings, "id_column = \"id\"\ncolumns_to_keep = [\"name\"]\n"
+                                      "check_same_address = true\ncheck_same_address_columns = [\"home\"]\n", -1, NULL));
+  g_assert_true (g_file_set_contents (in->quotas, "feature,value,min,max\ng,m,2,2\ng,f,2,2\n"
+                                      "a,young,1,3\na,old,1,3\n", -1, NULL));
+  g_assert_true (g_file_set_contents (in->pool, "id,name,g,a,home\n1,Ann,m,young,h1\n2,Bo,m,old,h2\n"
+                                      "3,Cy,f,young,h3\n4,Di,f,old,h4\n5,Ed,m,young,h5\n6,Fa,f,old,h6\n"
+                                      "7,Gu,m,old,h7\n8,Ho,f,young,h8\n9,Io,m,young,h1\n10,Ju,f,old,h10\n", -1, NULL));
+}
+
+static void
+copy_folder (const char *from,
+             const char *to)
+{
+  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *source = in_folder (from, name);
+      g_autofree char *target = in_folder (to, name);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_test (source, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (target, contents, length, NULL));
+    }
+}
+
+static void
+replace_in_file (const char *path,
+                 const char *from,
+                 const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, from));
+  parts = g_strsplit (contents, from, 2);
+  joined = g_strjoinv (to, parts);
+  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
+}
+
+/* --output-dir writes the window's set; the record names each file with
+ * the hash of its bytes, and verify agrees, re-running the seeded draw. */
+static void
+test_output_dir_and_verify (void)
+{
+  g_auto(Inputs) in = { 0 };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) forced = { 0 };
+  g_auto(Run) verified = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *record_path = NULL;
+  g_autofree char *selected = NULL;
+  g_autofree char *selected_before = NULL;
+  g_autofree char *selected_after = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *record;
+  g_autoptr(GList) roles = NULL;
+
+  inputs_write (&in);
+  out = in_folder (in.folder, "out");
+  run_cli (&run, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "maximin", "--seed", "11", "--output-dir", out, "--no-progress", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  record_path = in_folder (out, "report.json");
+  g_assert_true (json_parser_load_from_file (parser, record_path, NULL));
+  record = json_node_get_object (json_parser_get_root (parser));
+  {
+    g_autofree char *pool_sha = sha256_of (in.pool);
+    JsonObject *people = json_object_get_object_member (json_object_get_object_member (record, "inputs"), "people");
+    g_assert_cmpstr (json_object_get_string_member (people, "sha256"), ==, pool_sha);
+  }
+  roles = json_object_get_members (json_object_get_object_member (record, "files"));
+  g_assert_cmpuint (g_list_length (roles), ==, 7);
+  for (GList *l = roles; l != NULL; l = l->next)
+    {
+      JsonObject *file = json_object_get_object_member (json_object_get_object_member (record, "files"), l->data);
+      g_autofree char *path = in_folder (out, json_object_get_string_member (file, "name"));
+      g_autofree char *sha = sha256_of (path);
+
+      g_assert_cmpstr (json_object_get_string_member (file, "sha256"), ==, sha);
+    }
+
+  /* The same folder again: refused before the run, old files untouched. */
+  selected = in_folder (out, "selected.csv");
+  g_assert_true (g_file_get_contents (selected, &selected_before, NULL, NULL));
+  run_cli (&again, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "maximin", "--seed", "12", "--output-dir", out, "--no-progress", NULL);
+  g_assert_cmpint (again.status, ==, 2);
+  g_assert_nonnull (strstr (again.err, "--force"));
+  g_assert_true (g_file_get_contents (selected, &selected_after, NULL, NULL));
+  g_assert_cmpstr (selected_before, ==, selected_after);
+
+  run_cli (&forced, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "maximin", "--seed", "11", "--output-dir", out, "--force", "--no-progress", NULL);
+  g_assert_cmpint (forced.status, ==, 0);
+
+  run_cli (&verified, "verify", record_path, NULL);
+  g_assert_cmpint (verified.status, ==, 0);
+  g_assert_nonnull (strstr (verified.out, "byte for byte"));
+  g_assert_nonnull (strstr (verified.out, "Verified"));
+}
+
+/* Two outputs on one path: refused before the run, nothing written. */
+static void
+test_outputs_on_one_path (void)
+{
+  g_auto(Inputs) in = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *same = NULL;
+
+  inputs_write (&in);
+  same = in_folder (in.folder, "same.csv");
+  run_cli (&run, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "legacy", "-s", same, "-r", same, "--no-progress", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Two outputs"));
+  g_assert_false (g_file_test (same, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (run.out, ==, "");
+}
+
+static guint
+count_lines_with (const char *text,
+                  const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+/* The lottery, the public draw, and verify failing with a clear line for
+ * each kind of tampering. */
+static void
+test_public_draw_and_tampering (void)
+{
+  g_auto(Inputs) in = { 0 };
+  g_auto(Run) lottery = { 0 };
+  g_auto(Run) draw = { 0 };
+  g_auto(Run) verified = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *distribution = NULL;
+  g_autofree char *draw_record = NULL;
+  g_autofree char *distribution_sha = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(KlTable) panels = NULL;
+  g_autoptr(KlTable) selected = NULL;
+  g_autofree char *panels_path = NULL;
+  g_autofree char *selected_path = NULL;
+  JsonObject *record;
+
+  inputs_write (&in);
+  out = in_folder (in.folder, "lottery");
+  run_cli (&lottery, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "maximin", "--seed", "4", "--number-selections", "5",
+           "--output-dir", out, "--no-progress", NULL);
+  g_assert_cmpint (lottery.status, ==, 0);
+  selected_path = in_folder (out, "selected.csv");
+  g_assert_false (g_file_test (selected_path, G_FILE_TEST_EXISTS));   /* nobody selected yet */
+  distribution = in_folder (out, "distribution.csv");
+  distribution_sha = sha256_of (distribution);
+  g_assert_nonnull (strstr (lottery.out, distribution_sha));
+
+  /* 7 mod 5 = 2: the second panel. */
+  run_cli (&draw, "draw", "--distribution", distribution, "--public-number", "7", NULL);
+  g_assert_cmpint (draw.status, ==, 0);
+  g_assert_nonnull (strstr (draw.out, "picks panel 2 of 5"));
+
+  panels_path = in_folder (out, "panels.csv");
+  panels = kl_table_read_file (panels_path, NULL, NULL);
+  selected = kl_table_read_file (selected_path, NULL, NULL);
+  g_assert_cmpuint (selected->n_rows, ==, 4);
+  for (guint r = 0; r < 4; r++)
+    {
+      gboolean found = FALSE;
+
+      for (guint p = 0; p < 4; p++)
+        found |= g_str_equal (kl_table_get_cell (selected, r, 0), kl_table_get_cell (panels, p, 1));
+      g_assert_true (found);
+    }
+
+  draw_record = in_folder (out, "draw.json");
+  g_assert_true (json_parser_load_from_file (parser, draw_record, NULL));
+  record = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (record, "distribution_sha256"), ==, distribution_sha);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "draw"), "public_number"), ==, "7");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (record, "draw"), "panel_number"), ==, 2);
+
+  run_cli (&verified, "verify", draw_record, NULL);
+  g_assert_cmpint (verified.status, ==, 0);
+
+  /* An earlier draw is not replaced by accident. */
+  {
+    g_auto(Run) again = { 0 };
+
+    run_cli (&again, "draw", "--distribution", distribution, "--public-number", "8", NULL);
+    g_assert_cmpint (again.status, ==, 2);
+  }
+
+  /* Each kind of tampering, on a copy of the published folder. */
+  {
+    struct {
+      const char *file;
+      const char *from;
+      const char *to;
+      const char *expected;
+    } cases[] = {
+      { "pool.csv", "3,Cy,f,young", "3,Cy,m,young", "MISMATCH: people" },
+      { "selected.csv", NULL, NULL, "MISMATCH: selected" },
+      { "distribution.csv", NULL, NULL, "MISMATCH: The distribution" },
+      { "draw.json", "\"public_number\" : \"7\"", "\"public_number\" : \"8\"", "MISMATCH: The public number 8 picks panel 3 of 5" },
+    };
+
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        g_auto(Run) tampered = { 0 };
+        g_autofree char *name = g_strdup_printf ("tampered-%u", c);
+        g_autofree char *copy = in_folder (in.folder, name);
+        g_autofree char *copy_record = in_folder (copy, "draw.json");
+        g_autofree char *target = in_folder (copy, cases[c].file);
+
+        copy_folder (out, copy);
+        {
+          g_autofree char *pool_copy = in_folder (copy, "pool.csv");
+          g_autofree char *contents = NULL;
+          g_assert_true (g_file_get_contents (in.pool, &contents, NULL, NULL));
+          g_assert_true (g_file_set_contents (pool_copy, contents, -1, NULL));
+        }
+        if (cases[c].from != NULL)
+          replace_in_file (target, cases[c].from, cases[c].to);
+        else
+          {
+            /* The last line: one person swapped, or a probability edited. */
+            g_autofree char *contents = NULL;
+            g_autofree char *edited = NULL;
+            g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+            edited = g_strconcat (contents, g_str_equal (cases[c].file, "selected.csv")
+                                            ? "10,Ju,h10,f,old\r\n" : "0,1,2,3,4\r\n", NULL);
+            g_assert_true (g_file_set_contents (target, edited, -1, NULL));
+          }
+
+        run_cli (&tampered, "verify", copy_record, NULL);
+        g_assert_cmpint (tampered.status, ==, 1);
+        if (count_lines_with (tampered.out, cases[c].expected) == 0)
+          g_error ("no line “%s” in:\n%s", cases[c].expected, tampered.out);
+      }
+  }
+
+  /* An unreadable record. */
+  {
+    g_auto(Run) unreadable = { 0 };
+    g_autofree char *garbage = in_folder (in.folder, "garbage.json");
+
+    g_assert_true (g_file_set_contents (garbage, "{ not json", -1, NULL));
+    run_cli (&unreadable, "verify", garbage, NULL);
+    g_assert_cmpint (unreadable.status, ==, 3);
+  }
+}
+
+/* ---- signals while a set of outputs is being written --------------------- */
+
+/* A pool big enough that writing its remaining people takes a while, with
+ * old outputs already in place. */
+typedef struct {
+  char *folder;
+  char *settings;
+  char *quotas;
+  char *pool;
+  char *outputs[3];
+} BigSet;
+
+static void
+big_set_clear (BigSet *set)
+{
+  g_free (set->folder);
+  g_free (set->settings);
+  g_free (set->quotas);
+  g_free (set->pool);
+  for (guint i = 0; i < G_N_ELEMENTS (set->outputs); i++)
+    g_free (set->outputs[i]);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BigSet, big_set_clear)
+
+static void
+big_set_write (BigSet *set)
+{
+  static const char *names[] = { "selected.csv", "remaining.csv", "report.json" };
+  g_autoptr(GString) pool = g_string_new ("id,g,notes\n");
+  g_autofree char *notes = g_strnfill (250, 'n');
+
+  set->folder = g_dir_make_tmp ("kleroterion-signal-XXXXXX", NULL);
+  set->settings = in_folder (set->folder, "settings.toml");
+  set->quotas = in_folder (set->folder, "quotas.csv");
+  set->pool = in_folder (set->folder, "pool.csv");
+  for (guint i = 0; i < 40000; i++)
+    g_string_append_printf (pool, "%u,%s,%s\n", i, i % 2 ? "m" : "f", notes);
+  g_assert_true (g_file_set_contents (set->pool, pool->str, pool->len, NULL));
+  g_assert_true (g_file_set_contents (set->settings, "id_column = \"id\"\ncolumns_to_keep = [\"notes\"]\n", -1, NULL));
+  g_assert_true (g_file_set_contents (set->quotas, "feature,value,min,max\ng,m,2,2\ng,f,2,2\n", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      set->outputs[i] = in_folder (set->folder, names[i]);
+      g_assert_true (g_file_set_contents (set->outputs[i], names[i], -1, NULL));
+    }
+}
+
+/* Starts a selection and returns once it has begun writing its outputs. */
+static GSubprocess *
+start_writing (BigSet *set)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  g_autoptr(GDataInputStream) events = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("KL_CLI"), "select", "-S", set->settings, "-f", set->quotas,
+                              "-p", set->pool, "-n", "4", "--algorithm", "legacy", "--seed", "1",
+                              "-s", set->outputs[0], "-r", set->outputs[1], "--report", set->outputs[2],
+                              "--progress", "jsonl", NULL);
+  g_assert_no_error (error);
+  events = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  /* The pipe stays open: a closed one would kill the writer with SIGPIPE. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (events), FALSE);
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (events, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (strstr (line, "\"write_files\"") != NULL)
+        break;
+    }
+  return process;
+}
+
+/* Nothing of a write in progress is left: no hidden file, and each output
+ * is either all old or (the signal came after the last rename) all new. */
+static gboolean
+outputs_are_old (BigSet *set)
+{
+  g_autoptr(GDir) dir = g_dir_open (set->folder, 0, NULL);
+  const char *name;
+  guint old = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, "."));
+  for (guint i = 0; i < G_N_ELEMENTS (set->outputs); i++)
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *base = g_path_get_basename (set->outputs[i]);
+
+      g_assert_true (g_file_get_contents (set->outputs[i], &contents, NULL, NULL));
+      old += g_str_equal (contents, base);
+    }
+  g_assert_true (old == 0 || old == G_N_ELEMENTS (set->outputs));
+  return old > 0;
+}
+
+static void
+test_signal_while_writing (gconstpointer data)
+{
+  int signal_number = GPOINTER_TO_INT (data);
+  guint interrupted = 0;
+
+  /* A signal may come after the last rename: the set is then whole and
+   * new. It must never be mixed, partial or leave a temporary file, and
+   * most tries land while the files are written. */
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_auto(BigSet) set = { 0 };
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+
+      big_set_write (&set);
+      process = start_writing (&set);
+      g_subprocess_send_signal (process, signal_number);
+      g_assert_true (g_subprocess_wait (process, NULL, &error));
+      g_assert_no_error (error);
+
+      if (outputs_are_old (&set))
+        {
+          interrupted++;
+          if (signal_number == SIGKILL)
+            g_assert_true (g_subprocess_get_if_signaled (process));
+          else
+            g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+        }
+      else
+        g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+    }
+  g_assert_cmpuint (interrupted, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -569,6 +1018,12 @@ main (int    argc,
   g_test_add_func ("/cli/select-jsonl-progress", test_select_jsonl_progress);
   g_test_add_func ("/cli/select-interrupted", test_select_interrupted);
   g_test_add_func ("/cli/select-maximin", test_select_maximin);
+  g_test_add_func ("/cli/output-dir-and-verify", test_output_dir_and_verify);
+  g_test_add_func ("/cli/outputs-on-one-path", test_outputs_on_one_path);
+  g_test_add_func ("/cli/public-draw-and-tampering", test_public_draw_and_tampering);
+  g_test_add_data_func ("/cli/sigint-while-writing", GINT_TO_POINTER (SIGINT), test_signal_while_writing);
+  g_test_add_data_func ("/cli/sigterm-while-writing", GINT_TO_POINTER (SIGTERM), test_signal_while_writing);
+  g_test_add_data_func ("/cli/sigkill-while-writing", GINT_TO_POINTER (SIGKILL), test_signal_while_writing);
   g_test_add_func ("/cli/analyse", test_analyse);
 
   return g_test_run ();
