@@ -345,6 +345,7 @@ check_rerun (Verification *v,
   g_autoptr(KlFileSet) set = NULL;
   g_autoptr(GError) error = NULL;
   KlRunParams params;
+  g_autofree char *seed = NULL;
   gsize length;
 
   if (random == NULL || json_object_get_boolean_member_with_default (random, "secure", TRUE) || path == NULL)
@@ -353,6 +354,7 @@ check_rerun (Verification *v,
   kl_run_params_init (&params, v->loaded.settings);
   params.number_wanted = k;
   params.seed = json_object_get_int_member (random, "seed");
+  seed = g_strdup_printf ("%" G_GINT64_FORMAT, params.seed);
   params.number_selections = json_object_get_int_member_with_default (root, "number_selections", 1);
   params.max_attempts = json_object_get_int_member_with_default (root, "max_attempts", params.max_attempts);
   params.test_selection = g_str_equal (algorithm, "test");
@@ -365,7 +367,7 @@ check_rerun (Verification *v,
   run = kl_run_new (v->loaded.pool, v->loaded.settings, v->loaded.already_selected, &params);
   if (!kl_run_execute (run, NULL, NULL, &error))
     {
-      problem (v, _("Running the selection again with seed %" G_GINT64_FORMAT " failed: %s"), params.seed, error->message);
+      problem (v, _("Running the selection again with seed %s failed: %s"), seed, error->message);
       return;
     }
   export = kl_export_new (run, v->excel_safe ? KL_EXPORT_EXCEL_SAFE : KL_EXPORT_NONE);
@@ -379,11 +381,10 @@ check_rerun (Verification *v,
     const char *again_data = g_bytes_get_data (again, &again_length);
 
     if (again_length != length || memcmp (again_data, on_disk, length) != 0)
-      problem (v, _("Running the selection again with seed %" G_GINT64_FORMAT " gives a different panel than %s."),
-               params.seed, path);
+      problem (v, _("Running the selection again with seed %s gives a different panel than %s."), seed, path);
     else
-      g_ptr_array_add (v->checked, g_strdup_printf (_("Running the selection again with seed %" G_GINT64_FORMAT
-                                                      " gives %s byte for byte."), params.seed, path));
+      g_ptr_array_add (v->checked, g_strdup_printf (_("Running the selection again with seed %s gives %s byte for byte."),
+                                                    seed, path));
   }
 }
 
