@@ -117,12 +117,6 @@ draw_main (DrawOptions *options)
     {
       g_free (folder);
       folder = g_strdup (options->output_dir);
-      if (g_mkdir_with_parents (folder, 0755) != 0)
-        {
-          fprintf (stderr, _("Cannot create the folder %s.\n"), folder);
-          status = KL_EXIT_USAGE;
-          goto out;
-        }
     }
   selected = g_build_filename (folder, "selected.csv", NULL);
   remaining = g_build_filename (folder, "remaining.csv", NULL);

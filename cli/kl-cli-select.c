@@ -11,7 +11,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <errno.h>
 #include <stdio.h>
 
 #include "kl-cli.h"
@@ -181,13 +180,6 @@ check_outputs (SelectOptions      *options,
   named[KL_EXPORT_WORKBOOK] = options->xlsx_path;
   if (options->report_path != NULL)
     named[report_kind (options->report_path)] = options->report_path;
-
-  if (options->output_dir != NULL && !g_file_test (options->output_dir, G_FILE_TEST_IS_DIR) &&
-      g_mkdir_with_parents (options->output_dir, 0755) != 0)
-    {
-      fprintf (stderr, _("Cannot create the folder %s: %s\n"), options->output_dir, g_strerror (errno));
-      return KL_EXIT_USAGE;
-    }
 
   for (KlExportFile f = 0; f < KL_EXPORT_N_FILES; f++)
     {

@@ -207,6 +207,7 @@ kl_file_set_check_paths (const char * const  *paths,
 {
   g_autoptr(GPtrArray) messages = kl_messages_new ();
   g_autoptr(GPtrArray) existing = kl_messages_new ();
+  g_autoptr(GHashTable) bad_folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
@@ -224,17 +225,27 @@ kl_file_set_check_paths (const char * const  *paths,
           continue;
         }
 
+      /* A folder's problem is said once, not once per file in it. */
+      if (g_hash_table_contains (bad_folders, folder))
+        continue;
+      if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+        {
+          add_problem (messages, "output_folder_missing", paths[i], folder);
+          g_hash_table_add (bad_folders, g_steal_pointer (&folder));
+          continue;
+        }
+      if (g_access (folder, W_OK) != 0)
+        {
+          add_problem (messages, "output_folder_read_only", paths[i], folder);
+          g_hash_table_add (bad_folders, g_steal_pointer (&folder));
+          continue;
+        }
+
       if (!kl_file_check_writable (target, inputs, &local_error) ||
           !kl_file_check_writable (paths[i], inputs, &local_error))
         {
           KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "output_refused");
           kl_message_set_param (m, "reason", local_error->message);
-          continue;
-        }
-
-      if (g_access (folder, W_OK) != 0)
-        {
-          add_problem (messages, "output_folder_read_only", paths[i], folder);
           continue;
         }
 

@@ -5,6 +5,7 @@
 #include "kl-test-utils.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -663,6 +664,7 @@ test_output_dir_and_verify (void)
 
   inputs_write (&in);
   out = in_folder (in.folder, "out");
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
   run_cli (&run, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
            "--algorithm", "maximin", "--seed", "11", "--output-dir", out, "--no-progress", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -758,6 +760,7 @@ test_public_draw_and_tampering (void)
 
   inputs_write (&in);
   out = in_folder (in.folder, "lottery");
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
   run_cli (&lottery, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
            "--algorithm", "maximin", "--seed", "4", "--number-selections", "5",
            "--output-dir", out, "--no-progress", NULL);

@@ -624,6 +624,77 @@ test_excel_safe (void)
   g_assert_cmpstr (f, ==, "");
 }
 
+/* Panel (number mod N), a remainder of 0 meaning panel N; numbers of any
+ * length, digit by digit. */
+static void
+test_draw_panel_number (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (kl_draw_panel_number ("1", 6, NULL), ==, 1);
+  g_assert_cmpuint (kl_draw_panel_number ("6", 6, NULL), ==, 6);
+  g_assert_cmpuint (kl_draw_panel_number ("7", 6, NULL), ==, 1);
+  g_assert_cmpuint (kl_draw_panel_number ("0", 6, NULL), ==, 6);
+  g_assert_cmpuint (kl_draw_panel_number (" 2026 ", 10, NULL), ==, 6);
+  /* 10^30 + 7 ≡ 10^30 ≡ 1 (mod 7): panel 1 of 7. */
+  g_assert_cmpuint (kl_draw_panel_number ("1000000000000000000000000000007", 7, NULL), ==, 1);
+  g_assert_cmpuint (kl_draw_panel_number ("12a", 6, &error), ==, 0);
+  g_assert_error (error, KL_ERROR, KL_ERROR_CONFIGURATION);
+}
+
+/* The window's "Draw a Panel" step: the drawn panel is the one the number
+ * picks, the record names the number and the distribution's hash, and an
+ * earlier draw is not replaced unless asked. */
+static void
+test_draw_run_to_folder (void)
+{
+  Files files = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlRun) run = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *record_path = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(KlTable) selected = NULL;
+  g_autofree char *selected_path = NULL;
+  JsonObject *record, *draw;
+  guint number = 0, k;
+  const guint *panel;
+
+  files_write (&files, "draw", pool_csv);
+  pool = kl_pool_load_file (files.pool, files.loaded_quotas, files.loaded_settings, NULL, &error);
+  g_assert_no_error (error);
+  run = run_on (pool, files.loaded_settings, KL_ALGORITHM_MAXIMIN, 4, 5);
+
+  g_assert_true (kl_draw_run_to_folder (run, "13", files.folder, KL_EXPORT_NONE, &number, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (number, ==, 3);
+
+  selected_path = g_build_filename (files.folder, "selected.csv", NULL);
+  selected = kl_table_read_file (selected_path, NULL, NULL);
+  panel = kl_run_get_panel (run, 2, &k);
+  g_assert_cmpuint (selected->n_rows, ==, k);
+  for (guint i = 0; i < k; i++)
+    g_assert_cmpstr (kl_table_get_cell (selected, i, 0), ==, kl_pool_get_id (pool, panel[i]));
+
+  record_path = g_build_filename (files.folder, "draw.json", NULL);
+  g_assert_true (json_parser_load_from_file (parser, record_path, NULL));
+  record = json_node_get_object (json_parser_get_root (parser));
+  draw = json_object_get_object_member (record, "draw");
+  digest = kl_run_get_distribution_digest (run);
+  g_assert_cmpstr (json_object_get_string_member (record, "distribution_sha256"), ==, digest);
+  g_assert_cmpstr (json_object_get_string_member (draw, "public_number"), ==, "13");
+  g_assert_cmpint (json_object_get_int_member (draw, "panel_number"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (draw, "number_of_panels"), ==, 5);
+
+  g_assert_false (kl_draw_run_to_folder (run, "14", files.folder, KL_EXPORT_NONE, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (kl_draw_run_to_folder (run, "14", files.folder, KL_EXPORT_REPLACE, &number, NULL, &error));
+  g_assert_cmpuint (number, ==, 4);
+  files_clear (&files);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -640,6 +711,8 @@ main (int    argc,
   g_test_add_func ("/export/paths-refused", test_paths_refused_before_writing);
   g_test_add_func ("/export/lottery", test_lottery_set);
   g_test_add_func ("/export/excel-safe", test_excel_safe);
+  g_test_add_func ("/export/draw-panel-number", test_draw_panel_number);
+  g_test_add_func ("/export/draw-run-to-folder", test_draw_run_to_folder);
 
   return g_test_run ();
 }
