@@ -45,7 +45,6 @@ typedef struct {
   SelectOptions *options;
   KlRun *run;
   KlProgressReporter *reporter;
-  const char * const *inputs;
   gboolean ran;
 } SelectJob;
 
@@ -313,7 +312,6 @@ select_main (SelectOptions *options)
   job.options = options;
   job.run = run;
   job.reporter = reporter;
-  job.inputs = inputs;
   if (!kl_cli_run_in_thread (select_in_thread, &job, cancellable, &error))
     {
       g_autofree char *text = kl_report_to_text (kl_run_get_report (run));
