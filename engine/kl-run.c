@@ -30,6 +30,7 @@ struct _KlRun {
   GPtrArray *input_strings;
   gboolean secure;
   gboolean started;
+  GDateTime *time;             /* when the run started, UTC */
 };
 
 G_DEFINE_BOXED_TYPE (KlRun, kl_run, kl_run_ref, kl_run_unref)
@@ -148,6 +149,7 @@ kl_run_unref (KlRun *self)
   g_clear_pointer (&self->suggested_quotas, kl_quotas_unref);
   g_array_unref (self->inputs);
   g_ptr_array_unref (self->input_strings);
+  g_clear_pointer (&self->time, g_date_time_unref);
   g_free (self);
 }
 
@@ -569,6 +571,7 @@ kl_run_execute (KlRun               *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (!self->started, FALSE);
   self->started = TRUE;
+  self->time = g_date_time_new_now_utc ();
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -841,6 +844,15 @@ kl_run_get_already_selected (KlRun *self)
   return self->already_selected;
 }
 
+/* When the run started (UTC), %NULL before; the results page and the
+ * audit record say when a panel was drawn. */
+GDateTime *
+kl_run_get_time (KlRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->time;
+}
+
 /**
  * kl_run_get_inputs:
  * @n_inputs: (out): how many
@@ -973,6 +985,13 @@ kl_run_to_json (KlRun            *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "generator");
   json_builder_add_string_value (builder, "kleroterion " PACKAGE_VERSION);
+  if (self->time != NULL)
+    {
+      g_autofree char *when = g_date_time_format_iso8601 (self->time);
+
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, when);
+    }
   json_builder_set_member_name (builder, "algorithm");
   json_builder_add_string_value (builder, self->params.test_selection ? "test"
                                           : kl_algorithm_to_string (self->params.algorithm));

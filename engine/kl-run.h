@@ -88,6 +88,7 @@ const KlSettings *kl_run_get_settings (KlRun *run);
 KlQuotas    *kl_run_get_quotas        (KlRun *run);
 KlPool      *kl_run_get_already_selected (KlRun *run);
 const KlRunInput *kl_run_get_inputs   (KlRun *run, guint *n_inputs);
+GDateTime   *kl_run_get_time          (KlRun *run);
 
 JsonNode    *kl_run_to_json           (KlRun *run, const KlRunInput *inputs, guint n_inputs);
 

@@ -5,7 +5,10 @@
 #include "kl-test-utils.h"
 
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *quotas_csv =
   "feature,value,min,max\ngender,male,1,2\ngender,female,1,2\nage,young,1,2\nage,old,1,2\n";
@@ -695,6 +698,61 @@ test_draw_run_to_folder (void)
   files_clear (&files);
 }
 
+/* Hidden files a killed writer left are removed by the next write into
+ * the folder; those of a live writer are not touched. */
+static void
+test_leftovers_swept (void)
+{
+  Files files = { 0 };
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlRun) run = small_run (&files, &pool);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dead = NULL;
+  g_autofree char *alive = NULL;
+  g_autofree char *dead_name = NULL;
+  g_autofree char *alive_name = g_strdup_printf (".kleroterion-%d-0.new", (int) getppid ());
+  int pid = 4000000;
+
+  /* A process id nobody has. */
+  while (kill (pid, 0) == 0 || errno != ESRCH)
+    pid--;
+  dead_name = g_strdup_printf (".kleroterion-%d-3.old", pid);
+  dead = g_build_filename (files.folder, dead_name, NULL);
+  alive = g_build_filename (files.folder, alive_name, NULL);
+  g_assert_true (g_file_set_contents (dead, "left by a killed writer", -1, NULL));
+  g_assert_true (g_file_set_contents (alive, "being written", -1, NULL));
+
+  g_assert_true (kl_export_to_folder (run, files.folder, KL_EXPORT_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (kl_run_get_time (run));
+  files_clear (&files);
+}
+
+/* A replaced file keeps its permissions: a panel kept private stays so. */
+static void
+test_permissions_kept (void)
+{
+  Files files = { 0 };
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlRun) run = small_run (&files, &pool);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *selected = g_build_filename (files.folder, "selected.csv", NULL);
+  g_autofree char *remaining = g_build_filename (files.folder, "remaining.csv", NULL);
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (selected, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (selected, 0600), ==, 0);
+  g_assert_true (kl_export_to_folder (run, files.folder, KL_EXPORT_REPLACE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (selected, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (remaining, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  files_clear (&files);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -711,6 +769,8 @@ main (int    argc,
   g_test_add_func ("/export/paths-refused", test_paths_refused_before_writing);
   g_test_add_func ("/export/lottery", test_lottery_set);
   g_test_add_func ("/export/excel-safe", test_excel_safe);
+  g_test_add_func ("/export/leftovers-swept", test_leftovers_swept);
+  g_test_add_func ("/export/permissions-kept", test_permissions_kept);
   g_test_add_func ("/export/draw-panel-number", test_draw_panel_number);
   g_test_add_func ("/export/draw-run-to-folder", test_draw_run_to_folder);
 

@@ -1136,6 +1136,11 @@ kl_window_export_to_folder (KlWindow  *self,
       g_set_error_literal (error, KL_ERROR, KL_ERROR_CONFIGURATION, _("There is no result to export yet."));
       return FALSE;
     }
+  if (path == NULL)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_FILE, _("Results can only be exported to a local folder."));
+      return FALSE;
+    }
   /* People open these CSVs in spreadsheets: formulas are neutralised. */
   return kl_export_to_folder (self->result, path, KL_EXPORT_EXCEL_SAFE, NULL, NULL, error);
 }
