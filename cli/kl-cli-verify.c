@@ -150,6 +150,25 @@ read_selected_ids (Verification *v,
   return ids;
 }
 
+/* The pool's id behind an id as an --excel-safe CSV spells it. */
+static GPtrArray *
+pool_ids (Verification *v,
+          GPtrArray    *exported)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < exported->len; i++)
+    {
+      const char *id = g_ptr_array_index (exported, i);
+      g_autofree char *unquoted = id[0] == '\'' ? g_strdup (id + 1) : NULL;
+      g_autofree char *again = unquoted ? kl_output_neutralise_cell (unquoted) : NULL;
+
+      /* Only an apostrophe the export added is taken off. */
+      g_ptr_array_add (ids, g_strdup (v->excel_safe && again && g_str_equal (again, id) ? unquoted : id));
+    }
+  return ids;
+}
+
 /* Every file the record lists has the bytes it had when written. */
 static void
 check_files (Verification *v)
@@ -249,9 +268,11 @@ check_draw (Verification *v,
   exported = read_selected_ids (v, "selected");
   if (exported != NULL)
     {
+      g_autoptr(GPtrArray) people = pool_ids (v, exported);
+
       if (!same_ids (v, selected, exported))
         problem (v, "%s", _("selected.csv does not hold the drawn panel."));
-      check_panel (v, "selected.csv", exported, k);
+      check_panel (v, "selected.csv", people, k);
     }
 }
 
@@ -302,9 +323,11 @@ check_run (Verification *v,
 
       if (exported != NULL)
         {
+          g_autoptr(GPtrArray) people = pool_ids (v, exported);
+
           if (!same_ids (v, recorded, exported))
             problem (v, "%s", _("selected.csv does not hold the recorded panel."));
-          check_panel (v, "selected.csv", exported, k);
+          check_panel (v, "selected.csv", people, k);
         }
     }
   else if (n > 1)

@@ -195,9 +195,10 @@ same_output (const char *a,
  * Everything that can be known about a set of outputs before a long run:
  * no output twice, none an input or a folder, every folder there and
  * writable, only regular files replaced, never a write-protected one,
- * and none replaced unless @replace. Fails with %G_IO_ERROR_EXISTS when the only problem is files
- * that exist (the caller may ask whether to replace them), otherwise with
- * %KL_ERROR_FILE; the message lists every problem, one per line.
+ * and none replaced unless @replace. Fails with %G_IO_ERROR_EXISTS when
+ * the only problem is files that exist (the caller may ask whether to
+ * replace them), otherwise with %KL_ERROR_FILE; the message lists every
+ * problem, one per line.
  */
 gboolean
 kl_file_set_check_paths (const char * const  *paths,
