@@ -209,6 +209,83 @@ check_inputs (Verification *v,
     }
 }
 
+static gint64
+recorded_bound (JsonObject *change,
+                const char *which,
+                const char *bound)
+{
+  JsonNode *node = json_object_get_member (change, which);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return G_MININT64;
+  return json_object_get_int_member_with_default (json_node_get_object (node), bound, G_MININT64);
+}
+
+/* The record's list of changed quotas is the whole difference between the
+ * quota file and the quotas the panel was drawn with: a relaxation cannot
+ * hide in quotas-used.csv. */
+static void
+check_quota_changes (Verification *v)
+{
+  const char *name = kl_cli_record_get (&v->record, "inputs", "features", "name");
+  g_autofree char *path = kl_cli_record_locate (&v->record, name, NULL);
+  g_autoptr(KlQuotas) in_file = path ? kl_quotas_load_file (path, 0, NULL, NULL) : NULL;
+  KlQuotas *used = v->loaded.quotas;
+  JsonNode *node = json_object_get_member (v->record.root, "quotas_used");
+  JsonArray *changed = NULL;
+  guint listed = 0;
+
+  if (in_file == NULL || used == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  if (json_object_has_member (json_node_get_object (node), "changed"))
+    changed = json_object_get_array_member (json_node_get_object (node), "changed");
+
+  for (guint f = 0; f < kl_quotas_get_n_features (used); f++)
+    for (guint u = 0; u < kl_quotas_get_feature (used, f)->values->len; u++)
+      {
+        const char *feature = kl_quotas_get_feature (used, f)->name;
+        const KlQuotaValue *applied = kl_quotas_get_value (used, f, u);
+        int file_feature = kl_quotas_find_feature (in_file, feature);
+        int file_value = file_feature >= 0 ? kl_quotas_find_value (in_file, file_feature, applied->name) : -1;
+        const KlQuotaValue *original;
+        JsonObject *entry = NULL;
+
+        if (file_value < 0)
+          {
+            problem (v, _("quotas-used.csv has “%s” of “%s”, which the quota file does not."), applied->name, feature);
+            continue;
+          }
+        original = kl_quotas_get_value (in_file, file_feature, file_value);
+        for (guint c = 0; changed != NULL && c < json_array_get_length (changed); c++)
+          {
+            JsonObject *candidate = json_array_get_object_element (changed, c);
+
+            if (g_strcmp0 (json_object_get_string_member_with_default (candidate, "feature", NULL), feature) == 0 &&
+                g_strcmp0 (json_object_get_string_member_with_default (candidate, "value", NULL), applied->name) == 0)
+              entry = candidate;
+          }
+
+        if (original->min == applied->min && original->max == applied->max)
+          {
+            if (entry != NULL)
+              problem (v, _("The record lists a change to “%s” of “%s”, but its quota is as in the file."),
+                       applied->name, feature);
+            continue;
+          }
+        listed++;
+        if (entry == NULL ||
+            recorded_bound (entry, "original", "min") != original->min ||
+            recorded_bound (entry, "original", "max") != original->max ||
+            recorded_bound (entry, "applied", "min") != applied->min ||
+            recorded_bound (entry, "applied", "max") != applied->max)
+          problem (v, _("“%s” of “%s” was drawn with %d–%d where the quota file says %d–%d, "
+                        "and the record does not say so."),
+                   applied->name, feature, applied->min, applied->max, original->min, original->max);
+      }
+  if (changed != NULL && json_array_get_length (changed) > listed)
+    problem (v, "%s", _("The record lists quota changes that quotas-used.csv does not have."));
+}
+
 static void
 check_distribution (Verification  *v,
                     VerifyOptions *options)
@@ -451,6 +528,7 @@ verify_main (const char    *record_path,
     status = kl_cli_record_load_inputs (&v.record, options->people_path, options->already_selected_path,
                                         &v.loaded, ignored, v.unreadable);
   }
+  check_quota_changes (&v);
   if (v.loaded.pool != NULL)
     {
       if (is_draw)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *quotas_csv =
@@ -236,7 +237,8 @@ test_relaxation_recorded (void)
   g_autofree char *pool_path = kl_test_write_file ("split-pool.csv", split);
   g_autofree char *folder = g_dir_make_tmp ("kleroterion-relax-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(KlSettings) settings = kl_settings_load_data ("id_column = \"id\"\n", "settings.toml", NULL, NULL);
+  g_autofree char *settings_path = kl_test_write_file ("relax-settings.toml", "id_column = \"id\"\n");
+  g_autoptr(KlSettings) settings = kl_settings_load_file (settings_path, NULL, NULL);
   g_autoptr(KlQuotas) quotas = kl_quotas_load_file (quotas_path, 4, NULL, &error);
   g_autoptr(KlPool) pool = kl_pool_load_file (pool_path, quotas, settings, NULL, &error);
   g_autoptr(KlPool) relaxed_pool = NULL;
@@ -297,6 +299,31 @@ test_relaxation_recorded (void)
       g_assert_cmpint (json_object_get_int_member (applied, "max"), ==, applied_value->max);
       g_assert_true (in_file->min != applied_value->min || in_file->max != applied_value->max);
     }
+
+  /* verify agrees, and notices a change the record keeps quiet about. */
+  {
+    g_autofree char *record_path = g_build_filename (folder, "report.json", NULL);
+    g_autofree char *out = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    int status;
+
+    g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *) g_getenv ("KL_CLI"), (char *) "verify", record_path, NULL },
+                                 NULL, 0, NULL, NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_clear_pointer (&out, g_free);
+
+    json_object_set_array_member (used, "changed", json_array_new ());
+    json_generator_set_root (generator, json_parser_get_root (parser));
+    text = json_generator_to_data (generator, NULL);
+    g_assert_true (g_file_set_contents (record_path, text, -1, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *) g_getenv ("KL_CLI"), (char *) "verify", record_path, NULL },
+                                 NULL, 0, NULL, NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+    g_assert_nonnull (strstr (out, "and the record does not say so"));
+  }
 
   quotas_used = read_text (folder, "quotas-used.csv");
   expected_csv = kl_quotas_to_csv (suggested);
