@@ -21,6 +21,7 @@ typedef struct {
 KlCommitteeModel *kl_committee_model_new   (KlPool *pool, guint k);
 void              kl_committee_model_free  (KlCommitteeModel *model);
 guint             kl_committee_model_get_n_groups (KlCommitteeModel *model);
+const KlLpStats  *kl_committee_model_get_stats (KlCommitteeModel *model);
 gboolean          kl_committee_model_find  (KlCommitteeModel *model, const double *weights,
                                             const KlMipParams *params, guint *committee,
                                             KlPricing *pricing, GCancellable *cancellable,

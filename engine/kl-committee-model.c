@@ -188,6 +188,13 @@ kl_committee_model_free (KlCommitteeModel *self)
   g_free (self);
 }
 
+/* What the model's solves cost so far. */
+const KlLpStats *
+kl_committee_model_get_stats (KlCommitteeModel *self)
+{
+  return kl_lp_get_stats (self->lp);
+}
+
 guint
 kl_committee_model_get_n_groups (KlCommitteeModel *self)
 {

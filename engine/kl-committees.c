@@ -10,8 +10,20 @@
 #define INITIAL_WEIGHT_HIGH 1.0
 #define DECAY_NEW 0.8
 #define MIX_REPEAT 0.9
-/* Multiplicative weights only needs good panels, not proven-best ones. */
+/* Multiplicative weights only needs good panels, not proven-best ones: a
+ * round stops at 1 % from the best (a 0.1 % gap made single rounds run
+ * for minutes on self-selected pools) or after its time limit with the
+ * best panel found. */
 #define ROUND_GAP 1e-2
+#define ROUND_TIME_LIMIT_MS 2000
+/* The rounds exist to put everyone coverable on some panel and to give
+ * column generation a diverse start; once this many rounds in a row bring
+ * nobody new onto a panel, more rounds are mostly repeats of the same
+ * mix, and the pricing step finds whatever panels are still missing. */
+#define PATIENCE_ROUNDS 40
+/* Covering the rest in batches: each solve looks for the panel with the
+ * most people still without one. */
+#define COVER_GAP 0.1
 
 KlDistribution *
 kl_distribution_new (void)
@@ -133,57 +145,112 @@ rescale (double *weights,
     weights[i] *= n / total;
 }
 
-/* Every uncovered person gets a panel of their own if one exists: by
- * swapping them for someone interchangeable on a known panel when
- * possible, else by asking the model for any panel with them on it. */
+typedef struct {
+  KlProgress *progress;
+  gint64 current;
+  const char *what;   /* translated */
+} SolveProgress;
+
+/* Keeps the phase's message moving during one long solve. */
+static void
+on_solve_progress (gpointer data,
+                   double   elapsed,
+                   double   incumbent,
+                   double   bound)
+{
+  SolveProgress *progress = data;
+
+  kl_progress_update (progress->progress, progress->current, _("%s (searching for %.0f s)"),
+                      progress->what, elapsed);
+}
+
+/* Everyone still without a panel gets one if any exists: first by swapping
+ * them for someone interchangeable on a known panel (no solve), then in
+ * batches, each solve asking for the panel with the most of them on it,
+ * until a solve proves that none of the rest can sit on any panel. */
 static gboolean
 cover_everyone (KlAlgorithmContext  *ctx,
                 KlCommitteeModel    *model,
                 KlCommittees        *committees,
+                gint64               current,
                 GError             **error)
 {
   g_autofree double *weights = g_new0 (double, MAX (committees->n, 1));
   g_autofree guint *committee = g_new (guint, MAX (committees->k, 1));
+  g_autofree char *what = NULL;
+  SolveProgress progress = { ctx->progress, current, NULL };
   KlMipParams params;
   guint n_unreachable = 0;
 
-  kl_mip_params_init (&params);
-  params.stop_above = 0.5;
-
   for (guint i = 0; i < committees->n; i++)
     {
-      KlPricing pricing;
       gboolean swapped = FALSE;
 
       if (committees->covered[i])
         continue;
-      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
-        return FALSE;
-
       for (guint c = 0; c < committees->list->len && !swapped; c++)
         swapped = kl_committee_model_swap_in (model, g_ptr_array_index (committees->list, c), i, committee);
       if (swapped)
+        kl_committees_add (committees, committee);
+    }
+
+  kl_mip_params_init (&params);
+  params.gap = COVER_GAP;
+  params.time_limit_ms = ROUND_TIME_LIMIT_MS;
+  params.stop_if_bound_below = 0.5;
+  params.progress = on_solve_progress;
+  params.progress_data = &progress;
+
+  /* Batches first; when a batch solve stops on its time limit without a
+   * panel for anyone new, each remaining person is settled by an exact
+   * solve of their own, so nobody is declared unreachable on a guess. */
+  for (guint next = 0; committees->n_covered < committees->n && next < committees->n; )
+    {
+      KlPricing pricing;
+      guint left = committees->n - committees->n_covered;
+      gboolean batch = params.time_limit_ms > 0;
+
+      if (!batch && committees->covered[next])
+        {
+          next++;
+          continue;
+        }
+
+      g_clear_pointer (&what, g_free);
+      what = g_strdup_printf (ngettext ("Looking for a panel for the last person without one",
+                                        "Looking for panels for %u people without one", left), left);
+      progress.what = what;
+      kl_progress_update (ctx->progress, current, "%s", what);
+
+      for (guint i = 0; i < committees->n; i++)
+        weights[i] = committees->covered[i] || (!batch && i != next) ? 0.0 : 1.0;
+      if (!kl_committee_model_find (model, weights, &params, committee, &pricing, ctx->cancellable, error))
+        return FALSE;
+      if (pricing.status != KL_LP_INFEASIBLE && pricing.status != KL_LP_BOUND_REACHED && pricing.value >= 0.5)
         {
           kl_committees_add (committees, committee);
           continue;
         }
-
-      weights[i] = 1.0;
-      if (!kl_committee_model_find (model, weights, &params, committee, &pricing, ctx->cancellable, error))
-        return FALSE;
-      weights[i] = 0.0;
-
-      if (pricing.status != KL_LP_INFEASIBLE && pricing.status != KL_LP_BOUND_REACHED && pricing.value > 0.5)
-        kl_committees_add (committees, committee);
-      else
+      if (batch && pricing.status == KL_LP_FEASIBLE)
         {
-          n_unreachable++;
-          if (ctx->report)
-            kl_message_set_param (kl_report_add_line (ctx->report, KL_LEVEL_NORMAL,
-                                                      "agent_not_in_feasible_committee"),
-                                  "agent_id", kl_pool_get_id (ctx->pool, i));
+          params.time_limit_ms = 0;
+          params.gap = 0;
+          continue;
         }
+      if (batch)
+        break;      /* proved: nobody left can sit on any panel */
+      next++;       /* proved: this person cannot */
     }
+
+  for (guint i = 0; i < committees->n; i++)
+    if (!committees->covered[i])
+      {
+        n_unreachable++;
+        if (ctx->report)
+          kl_message_set_param (kl_report_add_line (ctx->report, KL_LEVEL_NORMAL,
+                                                    "agent_not_in_feasible_committee"),
+                                "agent_id", kl_pool_get_id (ctx->pool, i));
+      }
 
   if (n_unreachable == 0 && ctx->report)
     kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "all_agents_in_feasible_committees");
@@ -192,12 +259,15 @@ cover_everyone (KlAlgorithmContext  *ctx,
 
 /**
  * kl_committees_initial:
- * @rounds: n for maximin, 2n for nash, 3n for leximin
+ * @rounds: at most n for maximin, 2n for nash, 3n for leximin
  *
  * Multiplicative weights (spec 4.3): each round finds the panel heaviest
  * under the current weights and makes its members lighter, so later rounds
  * find different panels; then everyone no panel covers yet is covered if
- * anyone can be.
+ * anyone can be. Unlike the library, the rounds stop early once they stop
+ * putting anyone new on a panel (PATIENCE_ROUNDS): on pools of thousands
+ * the full count would take hours, and the column generation that follows
+ * adds every panel the optimum needs anyway.
  */
 KlCommittees *
 kl_committees_initial (KlAlgorithmContext  *ctx,
@@ -209,7 +279,10 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
   g_autoptr(KlCommittees) committees = kl_committees_new (n, ctx->k);
   g_autofree double *weights = g_new (double, MAX (n, 1));
   g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
+  g_autofree char *what = NULL;
+  SolveProgress progress = { ctx->progress, 0, NULL };
   KlMipParams params;
+  guint t, rounds_run, rounds_without_news = 0;
   gboolean ok = TRUE;
 
   for (guint i = 0; i < n; i++)
@@ -217,14 +290,22 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
 
   kl_mip_params_init (&params);
   params.gap = ROUND_GAP;
+  params.time_limit_ms = ROUND_TIME_LIMIT_MS;
+  params.progress = on_solve_progress;
+  params.progress_data = &progress;
 
   kl_progress_start (ctx->progress, KL_PHASE_MULTIPLICATIVE_WEIGHTS, rounds,
-                     _("Searching for diverse panels: %u rounds"), rounds);
-  for (guint t = 1; t <= rounds && ok; t++)
+                     _("Searching for diverse panels: up to %u rounds"), rounds);
+  for (t = 1; t <= rounds && ok; t++)
     {
       KlPricing pricing;
+      guint covered_before = committees->n_covered;
       gboolean is_new;
 
+      g_clear_pointer (&what, g_free);
+      what = g_strdup_printf (_("Round %u of at most %u"), t, rounds);
+      progress.current = t - 1;
+      progress.what = what;
       if (!kl_committee_model_find (model, weights, &params, committee, &pricing, ctx->cancellable, error))
         {
           ok = FALSE;
@@ -246,21 +327,34 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
         for (guint i = 0; i < n; i++)
           weights[i] = MIX_REPEAT * weights[i] + (1.0 - MIX_REPEAT);
       rescale (weights, n);
+      rounds_without_news = committees->n_covered > covered_before ? 0 : rounds_without_news + 1;
 
-      kl_progress_update (ctx->progress, t, _("Round %u of %u: %u different panels so far"),
+      kl_progress_update (ctx->progress, t,
+                          ngettext ("Round %u of at most %u: %u different panel so far",
+                                    "Round %u of at most %u: %u different panels so far",
+                                    committees->list->len),
                           t, rounds, committees->list->len);
-      g_debug ("Multiplicative weights round %u of %u: %u panels", t, rounds, committees->list->len);
+      g_debug ("Multiplicative weights round %u of %u: %u panels, %u people covered",
+               t, rounds, committees->list->len, committees->n_covered);
+      if (rounds_without_news >= PATIENCE_ROUNDS)
+        break;
     }
-  kl_progress_end (ctx->progress);
+  rounds_run = MIN (t, rounds);
 
   if (ok && ctx->report)
     {
       KlMessage *m = kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "initial_committees_found");
       kl_message_set_param_int (m, "count", committees->list->len);
-      kl_message_set_param_int (m, "rounds", rounds);
+      kl_message_set_param_int (m, "rounds", rounds_run);
     }
 
-  if (!ok || !cover_everyone (ctx, model, committees, error))
+  ok = ok && cover_everyone (ctx, model, committees, rounds, error);
+  if (ok)
+    kl_progress_update (ctx->progress, rounds,
+                        ngettext ("%u different panel found", "%u different panels found", committees->list->len),
+                        committees->list->len);
+  kl_progress_end (ctx->progress);
+  if (!ok)
     return NULL;
   return g_steal_pointer (&committees);
 }

@@ -35,9 +35,11 @@ static GPrivate thread_state_key = G_PRIVATE_INIT (g_free);
 /* How long GLPK runs before control comes back for Cancel and progress. */
 #define SLICE_MS 50
 #define PROGRESS_INTERVAL_US (250 * 1000)
-/* How long the first simplex method may run before the other one takes
- * over the basis (each later turn gets twice as long). */
-#define FIRST_METHOD_BUDGET_US (1 * G_USEC_PER_SEC)
+/* How long a simplex attempt may run before the next one starts over:
+ * this many times what solves of the problem usually take, and at least
+ * MIN_ATTEMPT_BUDGET_US (each later attempt gets twice as long). */
+#define ATTEMPT_BUDGET_FACTOR 8
+#define MIN_ATTEMPT_BUDGET_US (200 * 1000)
 /* How often branch and bound looks for its best open node. */
 #define BOUND_INTERVAL_US (20 * 1000)
 
@@ -57,6 +59,7 @@ struct _KlLp {
   KlLpProgressFunc progress;
   gpointer progress_data;
   KlLpStats stats;
+  gint64 typical_us;       /* a running mean of solve times */
 };
 
 typedef struct {
@@ -421,23 +424,28 @@ glpk_method (KlLpMethod method)
 }
 
 /* The simplex method in slices of SLICE_MS, resuming from the basis each
- * time, so that Cancel and progress are never more than a slice away. A
- * method that has not finished within its budget hands the basis to the
- * other one, with the budget doubled: a stalled method (degeneracy) costs
- * at most a constant factor over the better one, whatever the problem. A
- * basis GLPK cannot factorise is replaced by an advanced one and, after
- * repeated failures, the interior-point method answers instead. */
+ * time, so that Cancel and progress are never more than a slice away.
+ *
+ * Column generation re-solves from the last basis, which is usually a few
+ * pivots from the new optimum; but on degenerate masters (many panels
+ * alike, many prices at zero) GLPK's warm start can stall for minutes
+ * where a cold start takes a tenth of a second. So each attempt gets a
+ * budget (a multiple of what solves of this problem usually take); when it
+ * runs out, the next attempt starts over: first the other method from an
+ * advanced basis, then the first method cold, with the budget doubled each
+ * time — a stall costs at most a constant factor over the best attempt. */
 static KlLpStatus
 solve_simplex (KlLp          *self,
                KlLpMethod     first_method,
+               gboolean       warm,
                gint64         start,
                GCancellable  *cancellable,
                GError       **error)
 {
   glp_smcp params;
   KlLpMethod method = first_method;
-  gint64 method_start = g_get_monotonic_time ();
-  gint64 budget = FIRST_METHOD_BUDGET_US;
+  gint64 attempt_start = g_get_monotonic_time ();
+  gint64 budget = MAX (MIN_ATTEMPT_BUDGET_US, ATTEMPT_BUDGET_FACTOR * self->typical_us);
   gint64 last_report = start;
   guint failures = 0;
   int result = 0;
@@ -446,6 +454,8 @@ solve_simplex (KlLp          *self,
   params.msg_lev = GLP_MSG_OFF;
   params.presolve = GLP_OFF;
   params.tm_lim = SLICE_MS;
+  if (!warm)
+    glp_adv_basis (self->prob, 0);
 
   for (;;)
     {
@@ -461,13 +471,14 @@ solve_simplex (KlLp          *self,
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return KL_LP_ERROR;
           report_progress (self, start, &last_report, glp_get_obj_val (self->prob), NAN);
-          if (g_get_monotonic_time () - method_start > budget)
+          if (g_get_monotonic_time () - attempt_start > budget)
             {
               method = method == KL_LP_METHOD_PRIMAL ? KL_LP_METHOD_DUAL : KL_LP_METHOD_PRIMAL;
-              method_start = g_get_monotonic_time ();
+              glp_adv_basis (self->prob, 0);
+              attempt_start = g_get_monotonic_time ();
               budget *= 2;
               self->stats.method_switches++;
-              g_debug ("LP: switching to the %s simplex after %.1f s",
+              g_debug ("LP: starting again with the %s simplex after %.1f s",
                        method == KL_LP_METHOD_DUAL ? "dual" : "primal", seconds_since (start));
             }
           continue;
@@ -487,6 +498,11 @@ solve_simplex (KlLp          *self,
       glp_adv_basis (self->prob, 0);
     }
 
+  /* What a solve of this problem usually takes, for the next budget. */
+  {
+    gint64 took = g_get_monotonic_time () - start;
+    self->typical_us = self->typical_us == 0 ? took : (3 * self->typical_us + took) / 4;
+  }
   self->solution = SOLUTION_SIMPLEX;
   return map_status (glp_get_status (self->prob));
 }
@@ -548,7 +564,7 @@ kl_lp_solve (KlLp          *self,
 
   self->stats.solves++;
   status = solve_simplex (self, self->solution == SOLUTION_SIMPLEX ? self->warm_method : KL_LP_METHOD_DUAL,
-                          start, cancellable, &simplex_error);
+                          self->solution == SOLUTION_SIMPLEX, start, cancellable, &simplex_error);
   if (status == KL_LP_ERROR && !g_error_matches (simplex_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       is_alive (self))
     {
@@ -679,7 +695,7 @@ kl_lp_solve_mip (KlLp               *self,
     return KL_LP_ERROR;
 
   self->stats.mip_solves++;
-  relaxation = solve_simplex (self, KL_LP_METHOD_PRIMAL, start, cancellable, error);
+  relaxation = solve_simplex (self, KL_LP_METHOD_PRIMAL, TRUE, start, cancellable, error);
   if (relaxation == KL_LP_INFEASIBLE)
     return KL_LP_INFEASIBLE;
   if (relaxation == KL_LP_ERROR)

@@ -23,55 +23,66 @@
 
 #define EPS 0.0005
 
+/* The master is the dual of spec 4.4 (as the library solves it): one
+ * row per panel, so its basis grows with the panels found (hundreds), not
+ * with the pool (thousands), and a new panel is a new row, which the dual
+ * simplex takes from the last basis. The panels' probabilities are the
+ * rows' dual values. */
 typedef struct {
   KlLp *lp;
-  int z_col;
-  int *agent_row;            /* per person: master row, -1 if not covered */
-  int sum_row;
-  GArray *committee_cols;    /* master column of each committee */
+  int z_col;                 /* ẑ */
+  int *agent_col;            /* per person: y_i, -1 if not covered */
+  GArray *committee_rows;    /* master row of each committee */
 } Master;
 
+/* Σ_{i∈B} y_i − ẑ ≤ 0 */
 static void
 master_add_committee (Master      *master,
                       const guint *committee,
                       guint        k)
 {
-  g_autofree int *rows = g_new (int, k + 1);
-  g_autofree double *ones = g_new (double, k + 1);
-  int col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 0);
+  g_autofree int *cols = g_new (int, k + 1);
+  g_autofree double *values = g_new (double, k + 1);
   guint n = 0;
+  int row;
 
   for (guint m = 0; m < k; m++)
-    if (master->agent_row[committee[m]] >= 0)
+    if (master->agent_col[committee[m]] >= 0)
       {
-        rows[n] = master->agent_row[committee[m]];
-        ones[n++] = 1;
+        cols[n] = master->agent_col[committee[m]];
+        values[n++] = 1;
       }
-  rows[n] = master->sum_row;
-  ones[n++] = 1;
-  kl_lp_set_col_coefficients (master->lp, col, n, rows, ones);
-  g_array_append_val (master->committee_cols, col);
+  cols[n] = master->z_col;
+  values[n++] = -1;
+  row = kl_lp_add_row (master->lp, -KL_LP_INF, 0, n, cols, values);
+  g_array_append_val (master->committee_rows, row);
 }
 
-/* maximise z  s.t.  Σ_{B ∋ i} λ_B − z ≥ 0 (covered i),  Σ λ_B = 1 */
+/* minimise ẑ  s.t.  Σ_{i∈B} y_i ≤ ẑ (every panel B),  Σ y_i = 1 (covered i) */
 static void
 master_init (Master       *master,
              KlCommittees *committees)
 {
-  int minus_one_col[1];
-  double minus_one[1] = { -1 };
+  g_autofree int *cols = g_new (int, MAX (committees->n, 1));
+  g_autofree double *ones = g_new (double, MAX (committees->n, 1));
+  guint n_cols = 0;
 
-  master->lp = kl_lp_new (TRUE);
-  master->z_col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 1);
-  master->agent_row = g_new (int, MAX (committees->n, 1));
-  master->committee_cols = g_array_new (FALSE, FALSE, sizeof (int));
-  minus_one_col[0] = master->z_col;
+  master->lp = kl_lp_new (FALSE);
+  kl_lp_set_warm_method (master->lp, KL_LP_METHOD_DUAL);
+  master->z_col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, KL_LP_INF, 1);
+  master->agent_col = g_new (int, MAX (committees->n, 1));
+  master->committee_rows = g_array_new (FALSE, FALSE, sizeof (int));
 
   for (guint i = 0; i < committees->n; i++)
-    master->agent_row[i] = committees->covered[i]
-                             ? kl_lp_add_row (master->lp, 0, KL_LP_INF, 1, minus_one_col, minus_one)
-                             : -1;
-  master->sum_row = kl_lp_add_row (master->lp, 1, 1, 0, NULL, NULL);
+    {
+      master->agent_col[i] = committees->covered[i] ? kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 0) : -1;
+      if (master->agent_col[i] >= 0)
+        {
+          cols[n_cols] = master->agent_col[i];
+          ones[n_cols++] = 1;
+        }
+    }
+  kl_lp_add_row (master->lp, 1, 1, n_cols, cols, ones);
 
   for (guint c = 0; c < committees->list->len; c++)
     master_add_committee (master, g_ptr_array_index (committees->list, c), committees->k);
@@ -81,8 +92,8 @@ static void
 master_clear (Master *master)
 {
   kl_lp_free (master->lp);
-  g_free (master->agent_row);
-  g_array_unref (master->committee_cols);
+  g_free (master->agent_col);
+  g_array_unref (master->committee_rows);
 }
 
 static char *
@@ -166,7 +177,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
 
       for (guint i = 0; i < n; i++)
         {
-          prices[i] = master.agent_row[i] >= 0 ? MAX (-kl_lp_get_row_dual (master.lp, master.agent_row[i]), 0) : 0;
+          prices[i] = master.agent_col[i] >= 0 ? MAX (kl_lp_get_value (master.lp, master.agent_col[i]), 0) : 0;
           price_total += prices[i];
         }
       if (price_total <= 0)
@@ -217,18 +228,27 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
     }
 
   kl_progress_end (ctx->progress);
+  {
+    const KlLpStats *master_stats = kl_lp_get_stats (master.lp);
+    const KlLpStats *pricing_stats = kl_committee_model_get_stats (model);
+
+    g_debug ("Maximin: master %u solves in %.2f s (%u slices, %u method switches); "
+             "pricing %u solves in %.2f s", master_stats->solves, master_stats->seconds,
+             master_stats->slices, master_stats->method_switches,
+             pricing_stats->mip_solves, pricing_stats->mip_seconds);
+  }
 
   if (ok)
     {
       distribution = kl_distribution_new ();
       for (guint c = 0; c < committees->list->len; c++)
         {
-          double p = MAX (kl_lp_get_value (master.lp, g_array_index (master.committee_cols, int, c)), 0);
+          double p = MAX (-kl_lp_get_row_dual (master.lp, g_array_index (master.committee_rows, int, c)), 0);
           total += p;
         }
       for (guint c = 0; c < committees->list->len; c++)
         {
-          double p = MAX (kl_lp_get_value (master.lp, g_array_index (master.committee_cols, int, c)), 0) / total;
+          double p = MAX (-kl_lp_get_row_dual (master.lp, g_array_index (master.committee_rows, int, c)), 0) / total;
 
           g_ptr_array_add (distribution->committees, g_memdup2 (g_ptr_array_index (committees->list, c),
                                                                 ctx->k * sizeof (guint)));
