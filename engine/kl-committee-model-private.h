@@ -28,6 +28,8 @@ gboolean          kl_committee_model_find  (KlCommitteeModel *model, const doubl
                                             GError **error);
 guint             kl_committee_model_get_group (KlCommitteeModel *model, guint group,
                                                 const guint **members);
+double            kl_committee_model_improve (KlCommitteeModel *model, const double *weights,
+                                              guint *committee);
 gboolean          kl_committee_model_swap_in (KlCommitteeModel *model, const guint *committee,
                                               guint agent, guint *result);
 

@@ -345,3 +345,176 @@ kl_committee_model_swap_in (KlCommitteeModel *self,
       }
   return FALSE;
 }
+
+typedef struct {
+  KlCommitteeModel *model;
+  const double *weights;
+  guint n_features;
+  int *count;            /* per (feature, value) slot: members on the panel */
+  int *low, *high;       /* per slot: the quota */
+  guint *slot_start;     /* per feature: first slot */
+  int *household_member; /* per household: the member on the panel, or -1 */
+} Swapper;
+
+static gboolean
+swap_keeps_quotas (Swapper *s,
+                   guint    out,
+                   guint    in)
+{
+  KlPool *pool = s->model->pool;
+  int household = kl_pool_get_household (pool, in);
+
+  if (household != KL_NO_HOUSEHOLD && s->household_member[household] >= 0 &&
+      (guint) s->household_member[household] != out)
+    return FALSE;
+  for (guint f = 0; f < s->n_features; f++)
+    {
+      guint a = s->slot_start[f] + kl_pool_get_value (pool, out, f);
+      guint b = s->slot_start[f] + kl_pool_get_value (pool, in, f);
+
+      if (a != b && (s->count[a] - 1 < s->low[a] || s->count[b] + 1 > s->high[b]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+swap_apply (Swapper *s,
+            guint    out,
+            guint    in)
+{
+  KlPool *pool = s->model->pool;
+  int h_out = kl_pool_get_household (pool, out), h_in = kl_pool_get_household (pool, in);
+
+  for (guint f = 0; f < s->n_features; f++)
+    {
+      s->count[s->slot_start[f] + kl_pool_get_value (pool, out, f)]--;
+      s->count[s->slot_start[f] + kl_pool_get_value (pool, in, f)]++;
+    }
+  if (h_out != KL_NO_HOUSEHOLD)
+    s->household_member[h_out] = -1;
+  if (h_in != KL_NO_HOUSEHOLD)
+    s->household_member[h_in] = in;
+}
+
+/**
+ * kl_committee_model_improve:
+ * @committee: (inout): a valid panel, k sorted pool indices
+ *
+ * Local search for the pricing step: swaps one member for one outsider
+ * while that keeps every quota and the household rule and adds weight,
+ * best swap first, until no swap helps. Costs a few passes over the pool
+ * instead of a branch and bound, and finds an improving panel in most
+ * rounds of column generation; the exact model is then only needed when
+ * it fails — in particular to prove at the end that no panel is better.
+ * Returns the panel's weight.
+ */
+double
+kl_committee_model_improve (KlCommitteeModel *self,
+                            const double     *weights,
+                            guint            *committee)
+{
+  KlQuotas *quotas = kl_pool_get_quotas (self->pool);
+  Swapper s = { self, weights, kl_quotas_get_n_features (quotas) };
+  g_autofree guint *outsiders = g_new (guint, MAX (self->n, 1));
+  g_autofree gboolean *on_panel = g_new0 (gboolean, MAX (self->n, 1));
+  guint n_slots = 0, n_outsiders = 0;
+  double value = 0;
+
+  s.slot_start = g_new (guint, s.n_features + 1);
+  for (guint f = 0; f < s.n_features; f++)
+    {
+      s.slot_start[f] = n_slots;
+      n_slots += kl_quotas_get_feature (quotas, f)->values->len;
+    }
+  s.slot_start[s.n_features] = n_slots;
+  s.count = g_new0 (int, MAX (n_slots, 1));
+  s.low = g_new (int, MAX (n_slots, 1));
+  s.high = g_new (int, MAX (n_slots, 1));
+  for (guint f = 0; f < s.n_features; f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        const KlQuotaValue *quota = kl_quotas_get_value (quotas, f, v);
+        s.low[s.slot_start[f] + v] = quota->min;
+        s.high[s.slot_start[f] + v] = quota->max;
+      }
+  s.household_member = g_new (int, MAX (kl_pool_get_n_households (self->pool), 1));
+  for (guint h = 0; h < kl_pool_get_n_households (self->pool); h++)
+    s.household_member[h] = -1;
+
+  for (guint m = 0; m < self->k; m++)
+    {
+      guint i = committee[m];
+      int h = kl_pool_get_household (self->pool, i);
+
+      on_panel[i] = TRUE;
+      value += weights[i];
+      for (guint f = 0; f < s.n_features; f++)
+        s.count[s.slot_start[f] + kl_pool_get_value (self->pool, i, f)]++;
+      if (h != KL_NO_HOUSEHOLD)
+        s.household_member[h] = i;
+    }
+  for (guint i = 0; i < self->n; i++)
+    if (!on_panel[i] && weights[i] > 0)
+      outsiders[n_outsiders++] = i;
+  g_qsort_with_data (outsiders, n_outsiders, sizeof (guint), compare_by_weight, (gpointer) weights);
+
+  /* Each swap adds weight, so the search ends; the cap only bounds a
+   * search through many tiny gains. */
+  for (guint pass = 0; pass < 4 * self->k; pass++)
+    {
+      double best_gain = 1e-12;
+      guint best_m = 0, best_o = 0;
+
+      for (guint m = 0; m < self->k; m++)
+        {
+          double w_out = weights[committee[m]];
+
+          /* Outsiders come heaviest first: once one cannot beat the best
+           * gain, none after it can. */
+          for (guint o = 0; o < n_outsiders; o++)
+            {
+              guint j = outsiders[o];
+
+              if (weights[j] - w_out <= best_gain)
+                break;
+              if (on_panel[j] || !swap_keeps_quotas (&s, committee[m], j))
+                continue;
+              best_gain = weights[j] - w_out;
+              best_m = m;
+              best_o = o;
+              break;
+            }
+        }
+      if (best_gain <= 1e-12)
+        break;
+
+      {
+        guint out = committee[best_m], in = outsiders[best_o];
+        guint at;
+
+        swap_apply (&s, out, in);
+        on_panel[out] = FALSE;
+        on_panel[in] = TRUE;
+        committee[best_m] = in;
+        value += best_gain;
+
+        /* The outsiders stay sorted: the one who left the panel takes the
+         * newcomer's place and moves down to where its weight belongs. */
+        memmove (&outsiders[best_o], &outsiders[best_o + 1], (n_outsiders - best_o - 1) * sizeof (guint));
+        for (at = best_o; at < n_outsiders - 1; at++)
+          if (compare_by_weight (&out, &outsiders[at], (gpointer) weights) < 0)
+            break;
+        memmove (&outsiders[at + 1], &outsiders[at], (n_outsiders - 1 - at) * sizeof (guint));
+        outsiders[at] = out;
+      }
+    }
+
+  qsort (committee, self->k, sizeof (guint), compare_uint);
+  g_free (s.slot_start);
+  g_free (s.count);
+  g_free (s.low);
+  g_free (s.high);
+  g_free (s.household_member);
+  return value;
+}

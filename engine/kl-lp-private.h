@@ -52,8 +52,8 @@ typedef struct {
   guint method_switches;
   guint cold_restarts;
   guint interior_fallbacks;
-  double seconds;       /* in kl_lp_solve() */
-  double mip_seconds;   /* in kl_lp_solve_mip() */
+  double seconds;       /* CPU seconds in kl_lp_solve() */
+  double mip_seconds;   /* CPU seconds in kl_lp_solve_mip() */
 } KlLpStats;
 
 /**

@@ -21,6 +21,8 @@
 #include <math.h>
 #include <glpk.h>
 #include <setjmp.h>
+#include <time.h>
+#include <stdlib.h>
 
 /* Per thread, like GLPK's own state. A problem made before a fatal error
  * was freed with the environment and must not be touched again. */
@@ -395,6 +397,17 @@ check_alive (KlLp    *self,
   return FALSE;
 }
 
+/* CPU seconds this thread has used: solve statistics count work, not
+ * waiting for a shared processor. */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec / 1e9;
+}
+
 /* Elapsed time in seconds since @start (monotonic microseconds). */
 static double
 seconds_since (gint64 start)
@@ -555,6 +568,7 @@ kl_lp_solve (KlLp          *self,
 {
   g_autoptr(GError) simplex_error = NULL;
   gint64 start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_seconds ();
   KlLpStatus status;
 
   if (!check_alive (self, error))
@@ -573,7 +587,7 @@ kl_lp_solve (KlLp          *self,
       g_clear_error (&simplex_error);
       status = solve_interior (self, &simplex_error);
     }
-  self->stats.seconds += seconds_since (start);
+  self->stats.seconds += thread_cpu_seconds () - cpu_start;
   if (simplex_error != NULL)
     g_propagate_error (error, g_steal_pointer (&simplex_error));
   return status;
@@ -688,6 +702,7 @@ kl_lp_solve_mip (KlLp               *self,
   int result = 0, status;
   KlLpStatus relaxation;
   gint64 start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_seconds ();
 
   if (!check_alive (self, error))
     return KL_LP_ERROR;
@@ -718,12 +733,19 @@ kl_lp_solve_mip (KlLp               *self,
   iocp.presolve = GLP_OFF;
   iocp.mip_gap = params->gap;
   iocp.tm_lim = params->time_limit_ms > 0 ? params->time_limit_ms : INT_MAX;
+  if (g_getenv ("KL_EXP_MIR")) iocp.mir_cuts = GLP_ON;
+  if (g_getenv ("KL_EXP_GMI")) iocp.gmi_cuts = GLP_ON;
+  if (g_getenv ("KL_EXP_COV")) iocp.cov_cuts = GLP_ON;
+  if (g_getenv ("KL_EXP_FP")) iocp.fp_heur = GLP_ON;
+  if (g_getenv ("KL_EXP_BT")) iocp.bt_tech = atoi (g_getenv ("KL_EXP_BT"));
+  if (g_getenv ("KL_EXP_BR")) iocp.br_tech = atoi (g_getenv ("KL_EXP_BR"));
   iocp.cb_func = on_mip_event;
   iocp.cb_info = &callback;
 
   if (!guarded (call_intopt, self->prob, &iocp, &result, error))
     return KL_LP_ERROR;
-  self->stats.mip_seconds += seconds_since (start);
+  self->stats.mip_seconds += thread_cpu_seconds () - cpu_start;
+  if (g_getenv ("KL_EXP_LOG")) g_printerr ("MIP %.3f %d %d\n", thread_cpu_seconds () - cpu_start, result, callback.bound_reached);
 
   if (callback.cancelled)
     {

@@ -22,6 +22,8 @@
 #include <math.h>
 
 #define EPS 0.0005
+/* How many of the best known panels the local search starts from. */
+#define LOCAL_SEARCH_STARTS 3
 
 /* The master is the dual of spec 4.4 (as the library solves it): one
  * row per panel, so its basis grows with the panels found (hundreds), not
@@ -123,6 +125,53 @@ report_iteration (KlAlgorithmContext *ctx,
   kl_message_set_param (m, "gap_str", gap);
 }
 
+/* The cheap pricing step: local search from the panels that are worth
+ * most under the current prices. TRUE with a new panel worth more than
+ * @threshold in @committee. */
+static gboolean
+find_by_local_search (KlCommitteeModel *model,
+                      KlCommittees     *committees,
+                      const double     *prices,
+                      double            threshold,
+                      guint            *committee)
+{
+  guint best[LOCAL_SEARCH_STARTS] = { 0 };
+  double best_value[LOCAL_SEARCH_STARTS];
+  guint k = committees->k;
+
+  for (guint s = 0; s < LOCAL_SEARCH_STARTS; s++)
+    best_value[s] = -1;
+  for (guint c = 0; c < committees->list->len; c++)
+    {
+      const guint *members = g_ptr_array_index (committees->list, c);
+      double value = 0;
+      guint s;
+
+      for (guint m = 0; m < k; m++)
+        value += prices[members[m]];
+      for (s = LOCAL_SEARCH_STARTS; s > 0 && value > best_value[s - 1]; s--)
+        if (s < LOCAL_SEARCH_STARTS)
+          {
+            best_value[s] = best_value[s - 1];
+            best[s] = best[s - 1];
+          }
+      if (s < LOCAL_SEARCH_STARTS)
+        {
+          best_value[s] = value;
+          best[s] = c;
+        }
+    }
+
+  for (guint s = 0; s < LOCAL_SEARCH_STARTS && best_value[s] >= 0; s++)
+    {
+      memcpy (committee, g_ptr_array_index (committees->list, best[s]), k * sizeof (guint));
+      if (kl_committee_model_improve (model, prices, committee) > threshold &&
+          !kl_committees_contains (committees, committee))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 KlDistribution *
 kl_maximin_run (KlAlgorithmContext  *ctx,
                 GError             **error)
@@ -136,6 +185,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   Master master = { 0 };
   gboolean ok = FALSE;
   double ceiling, upper = 0, total = 0, certified = 1;
+  guint n_local = 0;
 
   if (ctx->report)
     kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "using_maximin_algorithm");
@@ -197,6 +247,16 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           break;
         }
 
+      if (find_by_local_search (model, committees, prices, upper + EPS, committee))
+        {
+          n_local++;
+          kl_committees_add (committees, committee);
+          master_add_committee (&master, committee, ctx->k);
+          kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%% so far"),
+                              t, committees->list->len, upper * 100);
+          continue;
+        }
+
       kl_mip_params_init (&params);
       params.stop_above = upper + EPS;
       params.stop_if_bound_below = upper + EPS;
@@ -236,6 +296,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
              "pricing %u solves in %.2f s", master_stats->solves, master_stats->seconds,
              master_stats->slices, master_stats->method_switches,
              pricing_stats->mip_solves, pricing_stats->mip_seconds);
+    g_debug ("Maximin: %u panels found by local search", n_local);
   }
 
   if (ok)
