@@ -733,19 +733,12 @@ kl_lp_solve_mip (KlLp               *self,
   iocp.presolve = GLP_OFF;
   iocp.mip_gap = params->gap;
   iocp.tm_lim = params->time_limit_ms > 0 ? params->time_limit_ms : INT_MAX;
-  if (g_getenv ("KL_EXP_MIR")) iocp.mir_cuts = GLP_ON;
-  if (g_getenv ("KL_EXP_GMI")) iocp.gmi_cuts = GLP_ON;
-  if (g_getenv ("KL_EXP_COV")) iocp.cov_cuts = GLP_ON;
-  if (g_getenv ("KL_EXP_FP")) iocp.fp_heur = GLP_ON;
-  if (g_getenv ("KL_EXP_BT")) iocp.bt_tech = atoi (g_getenv ("KL_EXP_BT"));
-  if (g_getenv ("KL_EXP_BR")) iocp.br_tech = atoi (g_getenv ("KL_EXP_BR"));
   iocp.cb_func = on_mip_event;
   iocp.cb_info = &callback;
 
   if (!guarded (call_intopt, self->prob, &iocp, &result, error))
     return KL_LP_ERROR;
   self->stats.mip_seconds += thread_cpu_seconds () - cpu_start;
-  if (g_getenv ("KL_EXP_LOG")) g_printerr ("MIP %.3f %d %d\n", thread_cpu_seconds () - cpu_start, result, callback.bound_reached);
 
   if (callback.cancelled)
     {

@@ -23,7 +23,7 @@
 
 #define EPS 0.0005
 /* How many of the best known panels the local search starts from. */
-#define LOCAL_SEARCH_STARTS 3
+#define LOCAL_SEARCH_STARTS 8
 
 /* The master is the dual of spec 4.4 (as the library solves it): one
  * row per panel, so its basis grows with the panels found (hundreds), not
@@ -126,16 +126,19 @@ report_iteration (KlAlgorithmContext *ctx,
 }
 
 /* The cheap pricing step: local search from the panels that are worth
- * most under the current prices. TRUE with a new panel worth more than
- * @threshold in @committee. */
+ * most under the current prices. Every distinct new panel worth more than
+ * @threshold joins the master (several per solve of the master, which is
+ * the expensive step on large pools). TRUE if any did. */
 static gboolean
-find_by_local_search (KlCommitteeModel *model,
-                      KlCommittees     *committees,
-                      const double     *prices,
-                      double            threshold,
-                      guint            *committee)
+add_by_local_search (KlCommitteeModel *model,
+                     KlCommittees     *committees,
+                     Master           *master,
+                     const double     *prices,
+                     double            threshold,
+                     guint            *committee)
 {
   guint best[LOCAL_SEARCH_STARTS] = { 0 };
+  guint added = 0;
   double best_value[LOCAL_SEARCH_STARTS];
   guint k = committees->k;
 
@@ -166,10 +169,13 @@ find_by_local_search (KlCommitteeModel *model,
     {
       memcpy (committee, g_ptr_array_index (committees->list, best[s]), k * sizeof (guint));
       if (kl_committee_model_improve (model, prices, committee) > threshold &&
-          !kl_committees_contains (committees, committee))
-        return TRUE;
+          kl_committees_add (committees, committee))
+        {
+          master_add_committee (master, committee, k);
+          added++;
+        }
     }
-  return FALSE;
+  return added > 0;
 }
 
 KlDistribution *
@@ -247,11 +253,9 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           break;
         }
 
-      if (find_by_local_search (model, committees, prices, upper + EPS, committee))
+      if (add_by_local_search (model, committees, &master, prices, upper + EPS, committee))
         {
           n_local++;
-          kl_committees_add (committees, committee);
-          master_add_committee (&master, committee, ctx->k);
           kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%% so far"),
                               t, committees->list->len, upper * 100);
           continue;
