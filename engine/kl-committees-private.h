@@ -19,6 +19,15 @@ typedef struct {
   guint n_covered;
 } KlCommittees;
 
+/* Progress during one solve, as the message of the open phase. */
+typedef struct {
+  KlProgress *progress;
+  gint64 current;       /* the phase's current value, unchanged */
+  const char *what;     /* translated: what is being solved */
+} KlSolveProgress;
+
+void          kl_solve_progress_func (gpointer data, double elapsed, double incumbent, double bound);
+
 KlCommittees *kl_committees_new      (guint n, guint k);
 void          kl_committees_free     (KlCommittees *committees);
 gboolean      kl_committees_add      (KlCommittees *committees, const guint *committee);

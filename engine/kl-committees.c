@@ -145,22 +145,22 @@ rescale (double *weights,
     weights[i] *= n / total;
 }
 
-typedef struct {
-  KlProgress *progress;
-  gint64 current;
-  const char *what;   /* translated */
-} SolveProgress;
-
-/* Keeps the phase's message moving during one long solve. */
-static void
-on_solve_progress (gpointer data,
-                   double   elapsed,
-                   double   incumbent,
-                   double   bound)
+/**
+ * kl_solve_progress_func:
+ *
+ * A #KlLpProgressFunc for a #KlSolveProgress: keeps the phase's message
+ * moving during one long solve ("what (for 3 s)"), so a progress bar
+ * never looks frozen.
+ */
+void
+kl_solve_progress_func (gpointer data,
+                        double   elapsed,
+                        double   incumbent,
+                        double   bound)
 {
-  SolveProgress *progress = data;
+  KlSolveProgress *progress = data;
 
-  kl_progress_update (progress->progress, progress->current, _("%s (searching for %.0f s)"),
+  kl_progress_update (progress->progress, progress->current, _("%s (for %.0f s)"),
                       progress->what, elapsed);
 }
 
@@ -178,7 +178,7 @@ cover_everyone (KlAlgorithmContext  *ctx,
   g_autofree double *weights = g_new0 (double, MAX (committees->n, 1));
   g_autofree guint *committee = g_new (guint, MAX (committees->k, 1));
   g_autofree char *what = NULL;
-  SolveProgress progress = { ctx->progress, current, NULL };
+  KlSolveProgress progress = { ctx->progress, current, NULL };
   KlMipParams params;
   guint n_unreachable = 0;
 
@@ -198,7 +198,7 @@ cover_everyone (KlAlgorithmContext  *ctx,
   params.gap = COVER_GAP;
   params.time_limit_ms = ROUND_TIME_LIMIT_MS;
   params.stop_if_bound_below = 0.5;
-  params.progress = on_solve_progress;
+  params.progress = kl_solve_progress_func;
   params.progress_data = &progress;
 
   /* Batches first; when a batch solve stops on its time limit without a
@@ -280,7 +280,7 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
   g_autofree double *weights = g_new (double, MAX (n, 1));
   g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
   g_autofree char *what = NULL;
-  SolveProgress progress = { ctx->progress, 0, NULL };
+  KlSolveProgress progress = { ctx->progress, 0, NULL };
   KlMipParams params;
   guint t, rounds_run, rounds_without_news = 0;
   gboolean ok = TRUE;
@@ -291,7 +291,7 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
   kl_mip_params_init (&params);
   params.gap = ROUND_GAP;
   params.time_limit_ms = ROUND_TIME_LIMIT_MS;
-  params.progress = on_solve_progress;
+  params.progress = kl_solve_progress_func;
   params.progress_data = &progress;
 
   kl_progress_start (ctx->progress, KL_PHASE_MULTIPLICATIVE_WEIGHTS, rounds,

@@ -192,6 +192,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   gboolean ok = FALSE;
   double ceiling, upper = 0, total = 0, certified = 1;
   guint n_local = 0;
+  g_autofree char *what = NULL;
+  KlSolveProgress solve_progress = { ctx->progress, 0, NULL };
 
   if (ctx->report)
     kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "using_maximin_algorithm");
@@ -207,6 +209,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   ceiling = (double) ctx->k / committees->n_covered;
   prices = g_new0 (double, MAX (n, 1));
   master_init (&master, committees);
+  kl_lp_set_progress (master.lp, kl_solve_progress_func, &solve_progress);
 
   kl_progress_start (ctx->progress, KL_PHASE_MAXIMIN_OPTIMIZATION, KL_PROGRESS_UNKNOWN_TOTAL,
                      _("Optimising the maximin distribution"));
@@ -221,6 +224,10 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         break;
 
+      g_clear_pointer (&what, g_free);
+      what = g_strdup_printf (_("Iteration %u: %u panels, solving the master problem"), t, committees->list->len);
+      solve_progress.current = t;
+      solve_progress.what = what;
       status = kl_lp_solve (master.lp, ctx->cancellable, error);
       if (status != KL_LP_OPTIMAL)
         {
@@ -261,9 +268,14 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           continue;
         }
 
+      g_clear_pointer (&what, g_free);
+      what = g_strdup_printf (_("Iteration %u: %u panels, searching for a better panel"), t, committees->list->len);
+      solve_progress.what = what;
       kl_mip_params_init (&params);
       params.stop_above = upper + EPS;
       params.stop_if_bound_below = upper + EPS;
+      params.progress = kl_solve_progress_func;
+      params.progress_data = &solve_progress;
       if (!kl_committee_model_find (model, prices, &params, committee, &pricing, ctx->cancellable, error))
         break;
 
@@ -323,7 +335,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
         {
           g_autofree char *value = g_strdup_printf ("%.6f", upper);
           g_autofree char *bound = g_strdup_printf ("%.6f", certified);
-          g_autofree char *gap = g_strdup_printf ("%.6f", certified - upper);
+          g_autofree char *gap = g_strdup_printf ("%.6f", MAX (certified - upper, 0));
           KlMessage *m = kl_report_add_line (ctx->report, KL_LEVEL_IMPORTANT, "maximin_value");
 
           kl_message_set_param (m, "value", value);

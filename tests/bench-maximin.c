@@ -1,8 +1,14 @@
-/* bench-maximin.c — maximin on generated pools of the sizes the Python
- * library publishes benchmarks for, plus a 2,000-person pool and a
- * tight-quota variant. Each size runs three times, each run in a child
- * process, and the median time and the peak memory are printed. Then the
- * time from Cancel to the run's return, at several moments of a run.
+/* bench-maximin.c — maximin where users' pools are: generated pools from a
+ * thousand to twenty thousand volunteers, tight quotas, strong
+ * self-selection bias, the pool that once stalled, and the public
+ * 2,000-person example when it is at hand. Each pool runs in a child
+ * process (several times for the smaller ones); the table gives the
+ * median CPU seconds, the peak memory, the maximin value, the certified
+ * gap and the size of the column generation. Then the time from Cancel
+ * to the run's return at moments spread over a run of a large pool.
+ *
+ *   bench-maximin            every pool
+ *   bench-maximin LABEL…     only these (e.g. "tight-600/60")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,80 +19,140 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RUNS 3
-
 typedef struct {
+  const char *label;
   guint n;
   guint k;
+  guint features;
   double tightness;
-  const char *label;
-} Size;
+  double bias;
+  double households;
+  const char *instance;   /* a folder of ../shared/instances instead */
+  int runs;
+} Pool;
 
-static const Size sizes[] = {
-  { 150, 22, 0.3, "150/22" },
-  { 300, 45, 0.3, "300/45" },
-  { 500, 75, 0.3, "500/75" },
-  { 750, 112, 0.3, "750/112" },
-  { 2000, 200, 0.3, "2000/200" },
-  { 300, 45, 0.9, "300/45 tight" },
+static const Pool pools[] = {
+  { "750/112",          750,  112, 4, 0.3, 0.3, 0.0, NULL, 3 },
+  { "500/50",           500,   50, 4, 0.3, 0.3, 0.1, NULL, 3 },
+  { "1000/100",        1000,  100, 4, 0.3, 0.3, 0.1, NULL, 3 },
+  { "tight-600/60",     600,   60, 5, 0.9, 0.8, 0.1, NULL, 3 },
+  { "tight-1200/80",   1200,   80, 5, 0.9, 0.8, 0.1, NULL, 3 },
+  { "biased-1200/80",  1200,   80, 4, 0.3, 0.9, 0.1, NULL, 3 },
+  { "2500/150",        2500,  150, 4, 0.3, 0.3, 0.1, NULL, 3 },
+  { "biased-2500/150", 2500,  150, 4, 0.3, 0.9, 0.1, NULL, 3 },
+  { "5000/250",        5000,  250, 4, 0.3, 0.3, 0.1, NULL, 1 },
+  { "10000/500",      10000,  500, 4, 0.3, 0.3, 0.1, NULL, 1 },
+  { "20000/1000",     20000, 1000, 4, 0.3, 0.3, 0.1, NULL, 1 },
+  { "pgoelz-large-200", 2000, 200, 0, 0, 0, 0, "pgoelz_example_large_200", 3 },
 };
 
-static void
-generate (const Size   *size,
-          KlTestInputs *in)
+typedef struct {
+  double value;
+  double bound;
+  double committees;
+  double distribution_size;
+} Outcome;
+
+static char *
+instance_file (const Pool *pool,
+               const char *name)
+{
+  return g_build_filename (g_getenv ("KL_SOURCE_ROOT") ? g_getenv ("KL_SOURCE_ROOT") : ".",
+                           "..", "shared", "instances", pool->instance, name, NULL);
+}
+
+static gboolean
+load (const Pool   *pool,
+      KlTestInputs *in)
 {
   KlGeneratorOptions options;
+  g_autofree char *quotas = NULL, *people = NULL, *settings = NULL;
+  g_autofree char *quotas_path = NULL, *people_path = NULL, *settings_path = NULL;
+  g_autoptr(GError) error = NULL;
 
-  kl_generator_options_init (&options);
-  options.n_people = size->n;
-  options.panel_size = size->k;
-  options.n_features = 4;
-  options.tightness = size->tightness;
-  options.household_share = 0;
-  kl_test_inputs_generate (in, &options);
+  if (pool->instance == NULL)
+    {
+      kl_generator_options_init (&options);
+      options.n_people = pool->n;
+      options.panel_size = pool->k;
+      options.n_features = pool->features;
+      options.tightness = pool->tightness;
+      options.bias = pool->bias;
+      options.household_share = pool->households;
+      options.seed = 1;
+      kl_test_inputs_generate (in, &options);
+      return TRUE;
+    }
+
+  quotas_path = instance_file (pool, "features.csv");
+  people_path = instance_file (pool, "candidates.csv");
+  settings_path = instance_file (pool, "settings.json");
+  if (!g_file_get_contents (quotas_path, &quotas, NULL, NULL) ||
+      !g_file_get_contents (people_path, &people, NULL, NULL) ||
+      !g_file_get_contents (settings_path, &settings, NULL, NULL))
+    return FALSE;
+  {
+    g_autoptr(KlTable) quota_table = kl_test_table (quotas);
+    g_autoptr(KlTable) pool_table = kl_test_table (people);
+
+    in->settings = kl_settings_load_data (settings, "settings.json", NULL, &error);
+    g_assert_no_error (error);
+    in->quotas = kl_quotas_load (quota_table, 0, NULL, &error);
+    g_assert_no_error (error);
+    in->pool = kl_pool_load (pool_table, in->quotas, in->settings, NULL, &error);
+    g_assert_no_error (error);
+  }
+  return TRUE;
 }
 
 static KlRun *
-new_run (KlPool     *pool,
-         KlSettings *settings,
-         guint       k)
+new_run (const Pool   *pool,
+         KlTestInputs *in)
 {
   KlRunParams params;
 
-  kl_run_params_init (&params, settings);
+  kl_run_params_init (&params, in->settings);
   params.algorithm = KL_ALGORITHM_MAXIMIN;
-  params.number_wanted = k;
+  params.number_wanted = pool->k;
   params.seed = 1;
-  return kl_run_new (pool, settings, NULL, &params);
+  return kl_run_new (in->pool, in->settings, NULL, &params);
 }
 
-/* In a child: one run; reports seconds and the maximin value. */
-static void
-run_once (const Size *size,
+/* In a child: one run; writes its outcome to @out_fd. */
+static void G_GNUC_NORETURN
+run_once (const Pool *pool,
           int         out_fd)
 {
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GError) error = NULL;
-  double result[2];
-  gint64 start;
+  Outcome outcome = { 1, 1, 0, 0 };
   const double *p;
+  KlMessage *line;
 
-  generate (size, &in);
-  run = new_run (in.pool, in.settings, size->k);
-  start = g_get_monotonic_time ();
+  load (pool, &in);
+  run = new_run (pool, &in);
   if (!kl_run_execute (run, NULL, NULL, &error))
     {
-      fprintf (stderr, "%s: %s\n", size->label, error->message);
+      fprintf (stderr, "%s: %s\n", pool->label, error->message);
       _exit (1);
     }
-  result[0] = (g_get_monotonic_time () - start) / 1e6;
   p = kl_run_get_probabilities (run);
-  result[1] = 1;
-  for (guint i = 0; i < kl_pool_get_n_people (in.pool); i++)
+  for (guint i = 0; i < kl_pool_get_n_people (kl_run_get_working_pool (run)); i++)
     if (p[i] > 1e-9)
-      result[1] = MIN (result[1], p[i]);
-  if (write (out_fd, result, sizeof result) != sizeof result)
+      outcome.value = MIN (outcome.value, p[i]);
+  line = kl_report_find_line (kl_run_get_report (run), "maximin_value");
+  if (line != NULL)
+    outcome.bound = g_ascii_strtod (kl_message_get_param (line, "bound"), NULL);
+  line = kl_report_find_line (kl_run_get_report (run), "maximin_is_at_most");
+  outcome.distribution_size = kl_run_get_n_committees (run);
+  for (guint e = 0; e < kl_report_get_n_elements (kl_run_get_report (run)); e++)
+    {
+      const KlReportElement *element = kl_report_get_element (kl_run_get_report (run), e);
+      if (element->type == KL_REPORT_LINE && g_str_equal (element->message->code, "maximin_is_at_most"))
+        outcome.committees = g_ascii_strtod (kl_message_get_param (element->message, "num_committees"), NULL);
+    }
+  if (write (out_fd, &outcome, sizeof outcome) != sizeof outcome)
     _exit (1);
   _exit (0);
 }
@@ -110,77 +176,128 @@ cancel_now (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Milliseconds from Cancel to the run's return, cancelled @delay_ms
+ * after it started; @phase is set to the phase it was in. */
 static double
-cancel_latency (const Size *size,
-                guint       delay_ms)
+cancel_latency (const Pool  *pool,
+                guint        delay_ms,
+                char       **phase)
 {
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
   gint64 finished = 0, cancelled;
 
-  generate (size, &in);
-  run = new_run (in.pool, in.settings, size->k);
-  kl_run_execute_async (run, NULL, cancellable, on_done, &finished);
+  load (pool, &in);
+  run = new_run (pool, &in);
+  kl_run_execute_async (run, KL_PROGRESS_REPORTER (reporter), cancellable, on_done, &finished);
   g_timeout_add (delay_ms, cancel_now, cancellable);
   while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
     g_main_context_iteration (NULL, TRUE);
   cancelled = g_get_monotonic_time ();
   while (finished == 0)
     g_main_context_iteration (NULL, TRUE);
+  *phase = g_strdup ("?");
+  for (guint e = reporter->events->len; e > 0; e--)
+    {
+      const char *event = kl_recording_reporter_event (reporter, e - 1);
+      if (g_str_has_prefix (event, "start "))
+        {
+          g_free (*phase);
+          *phase = g_strndup (event + 6, strcspn (event + 6, " "));
+          break;
+        }
+    }
   kl_test_inputs_clear (&in);
   return finished > cancelled ? (finished - cancelled) / 1e3 : 0;
+}
+
+static gboolean
+wanted (const Pool *pool,
+        int         argc,
+        char      **argv)
+{
+  if (argc < 2)
+    return TRUE;
+  for (int a = 1; a < argc; a++)
+    if (g_str_equal (argv[a], pool->label))
+      return TRUE;
+  return FALSE;
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  const guint delays[] = { 20, 200, 1000, 2500 };
+  const guint delays[] = { 100, 1500, 4000, 8000, 15000 };
+  const Pool *large = &pools[8];  /* 5000/250: long enough to be inside every phase */
   double worst = 0;
 
-  printf ("maximin on generated pools (4 features, seed 1), %d runs each:\n", RUNS);
-  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+  printf ("maximin, seed 1 (CPU seconds of the whole run, median over the runs)\n");
+  printf ("%-17s %5s %9s %9s %10s %10s %9s %8s\n", "pool", "runs", "cpu s", "peak MB", "maximin",
+          "bound", "gap", "panels");
+  for (guint s = 0; s < G_N_ELEMENTS (pools); s++)
     {
-      double times[RUNS], value = 0;
+      const Pool *pool = &pools[s];
+      double times[8];
+      Outcome outcome = { 0 };
       KlSummary summary;
-      struct rusage usage;
       long peak = 0;
+      int runs = 0;
 
-      for (int r = 0; r < RUNS; r++)
+      if (!wanted (pool, argc, argv))
+        continue;
+      if (pool->instance != NULL)
         {
-          int fds[2];
-          double result[2];
+          g_autofree char *path = instance_file (pool, "candidates.csv");
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            {
+              printf ("%-17s (not at hand: %s)\n", pool->label, path);
+              continue;
+            }
+        }
+
+      for (int r = 0; r < pool->runs; r++)
+        {
+          struct rusage usage;
+          int fds[2], status;
           pid_t child;
-          int status;
 
           if (pipe (fds) != 0)
             g_error ("pipe failed");
+          fflush (stdout);
           child = fork ();
           if (child == 0)
-            run_once (&sizes[s], fds[1]);
+            run_once (pool, fds[1]);
           close (fds[1]);
-          if (read (fds[0], result, sizeof result) != sizeof result)
-            g_error ("%s: the run failed", sizes[s].label);
+          if (read (fds[0], &outcome, sizeof outcome) != sizeof outcome)
+            g_error ("%s: the run failed", pool->label);
           close (fds[0]);
           wait4 (child, &status, 0, &usage);
           peak = MAX (peak, usage.ru_maxrss);
-          times[r] = result[0];
-          value = result[1];
+          times[runs++] = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+                          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
         }
-      kl_summary_compute (times, RUNS, &summary);
-      printf ("  %-13s median %6.2f s (min %.2f, max %.2f)  peak %5.1f MB  maximin %.6f\n",
-              sizes[s].label, summary.median, summary.min, summary.max, peak / 1024.0, value);
+      kl_summary_compute (times, runs, &summary);
+      printf ("%-17s %5d %9.2f %9.1f %10.6f %10.6f %9.6f %8.0f\n", pool->label, runs, summary.median,
+              peak / 1024.0, outcome.value, outcome.bound, MAX (outcome.bound - outcome.value, 0),
+              outcome.committees);
       fflush (stdout);
     }
 
-  printf ("time from Cancel to return, 750/112:");
-  for (guint d = 0; d < G_N_ELEMENTS (delays); d++)
+  if (wanted (large, argc, argv))
     {
-      double latency = cancel_latency (&sizes[3], delays[d]);
-      worst = MAX (worst, latency);
-      printf (" %.1f ms (at %u ms)", latency, delays[d]);
+      printf ("time from Cancel to return, %s:\n", large->label);
+      for (guint d = 0; d < G_N_ELEMENTS (delays); d++)
+        {
+          g_autofree char *phase = NULL;
+          double latency = cancel_latency (large, delays[d], &phase);
+
+          worst = MAX (worst, latency);
+          printf ("  at %5u ms (%s): %.1f ms\n", delays[d], phase, latency);
+        }
+      printf ("  worst %.1f ms\n", worst);
     }
-  printf ("; worst %.1f ms\n", worst);
   return 0;
 }

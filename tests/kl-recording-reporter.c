@@ -47,6 +47,8 @@ recording_update (KlProgressReporter  *reporter,
   if (self->cancel_at_update != NULL && current >= self->cancel_after &&
       (self->cancel_in_phase == NULL || g_strcmp0 (self->cancel_in_phase, self->phase) == 0))
     g_cancellable_cancel (self->cancel_at_update);
+  if (self->cancel_at_update != NULL && self->cancel_on_message != NULL && strstr (message, self->cancel_on_message))
+    g_cancellable_cancel (self->cancel_at_update);
   return result (self, "update", error);
 }
 
@@ -76,6 +78,7 @@ kl_recording_reporter_finalize (GObject *object)
   g_ptr_array_unref (self->events);
   g_clear_object (&self->cancel_at_update);
   g_free (self->cancel_in_phase);
+  g_free (self->cancel_on_message);
   g_free (self->phase);
   G_OBJECT_CLASS (kl_recording_reporter_parent_class)->finalize (object);
 }

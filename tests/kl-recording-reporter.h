@@ -19,6 +19,7 @@ struct _KlRecordingReporter {
   GCancellable *cancel_at_update;
   gint64 cancel_after;        /* cancel when an update's current reaches this */
   char *cancel_in_phase;      /* … in this phase only, if set */
+  char *cancel_on_message;    /* … or when an update's message contains this */
   char *phase;
 };
 

@@ -130,6 +130,135 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The dual of a maximin master (spec 4.4) over @n people and @n_rows
+ * panels of @k members each. */
+static KlLp *
+degenerate_master (guint   n,
+                   guint   k,
+                   guint   n_rows,
+                   guint   n_distinct,
+                   guint32 seed,
+                   int    *z)
+{
+  KlLp *lp = kl_lp_new (FALSE);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree int *cols = g_new (int, n + 1);
+  g_autofree double *values = g_new (double, n + 1);
+  g_autofree int *y = g_new (int, n);
+  g_autofree guint *panels = g_new (guint, (gsize) n_distinct * k);
+
+  *z = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, KL_LP_INF, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      y[i] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
+      cols[i] = y[i];
+      values[i] = 1;
+    }
+  kl_lp_add_row (lp, 1, 1, n, cols, values);
+
+  /* Panels: consecutive blocks until everyone is on one (as in a real
+   * master, which holds only people some panel covers), then random
+   * k-subsets (a partial shuffle each). */
+  for (guint d = 0; d < n_distinct; d++)
+    {
+      g_autofree guint *order = g_new (guint, n);
+
+      for (guint i = 0; i < n; i++)
+        order[i] = (i + d * k) % n;
+      if (d * k < n)
+        {
+          memcpy (&panels[d * k], order, k * sizeof (guint));
+          continue;
+        }
+      for (guint m = 0; m < k; m++)
+        {
+          guint pick = m + g_rand_int_range (rand, 0, n - m);
+          guint swap = order[m];
+          order[m] = order[pick];
+          order[pick] = swap;
+          panels[d * k + m] = order[m];
+        }
+    }
+  /* Σ_{i∈B} y_i − ẑ ≤ 0, each distinct panel repeated */
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const guint *panel = &panels[(r % n_distinct) * k];
+
+      for (guint m = 0; m < k; m++)
+        {
+          cols[m] = y[panel[m]];
+          values[m] = 1;
+        }
+      cols[k] = *z;
+      values[k] = -1;
+      kl_lp_add_row (lp, -KL_LP_INF, 0, k + 1, cols, values);
+    }
+  return lp;
+}
+
+/* A master whose rows are the same few panels many times over — the
+ * degenerate shape that stalled the warm-started simplex — still solves,
+ * to the optimum the distinct panels alone give. */
+static void
+test_degenerate_master (void)
+{
+  int z;
+  g_autoptr(KlLp) many = degenerate_master (300, 30, 3000, 25, 7, &z);
+  g_autoptr(KlLp) distinct = degenerate_master (300, 30, 25, 25, 7, &z);
+  g_autoptr(GError) error = NULL;
+  double total = 0;
+
+  g_assert_cmpint (kl_lp_solve (distinct, NULL, &error), ==, KL_LP_OPTIMAL);
+  g_assert_no_error (error);
+  g_assert_cmpint (kl_lp_solve (many, NULL, &error), ==, KL_LP_OPTIMAL);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (kl_lp_get_objective (many), kl_lp_get_objective (distinct), 1e-9);
+
+  /* The rows' duals are a distribution over the panels. */
+  for (int r = 1; r < kl_lp_get_n_rows (many); r++)
+    {
+      g_assert_cmpfloat (kl_lp_get_row_dual (many, r), <=, 1e-9);
+      total -= kl_lp_get_row_dual (many, r);
+    }
+  g_assert_cmpfloat_with_epsilon (total, 1, 1e-7);
+}
+
+typedef struct {
+  GCancellable *cancellable;
+  guint calls;
+} CancelOnProgress;
+
+static void
+cancel_on_progress (gpointer data,
+                    double   elapsed,
+                    double   incumbent,
+                    double   bound)
+{
+  CancelOnProgress *cancel = data;
+
+  cancel->calls++;
+  g_cancellable_cancel (cancel->cancellable);
+}
+
+/* Cancel pressed while GLPK is inside one long solve: the solve reports
+ * progress from inside, notices the cancellation at its next slice and
+ * returns cancelled, with the problem still usable. */
+static void
+test_cancel_inside_solve (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelOnProgress cancel = { cancellable, 0 };
+  g_autoptr(GError) error = NULL;
+  int z;
+  g_autoptr(KlLp) lp = degenerate_master (6000, 600, 3000, 3000, 11, &z);
+
+  kl_lp_set_progress (lp, cancel_on_progress, &cancel);
+  g_assert_cmpint (kl_lp_solve (lp, cancellable, &error), ==, KL_LP_ERROR);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancel.calls, ==, 1);
+  g_assert_cmpuint (kl_lp_get_stats (lp)->slices, >=, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -140,6 +269,8 @@ main (int    argc,
   g_test_add_func ("/lp/ilps", test_ilps);
   g_test_add_func ("/lp/fatal-error-is-an-error", test_fatal_error_is_an_error);
   g_test_add_func ("/lp/cancelled", test_cancelled);
+  g_test_add_func ("/lp/degenerate-master", test_degenerate_master);
+  g_test_add_func ("/lp/cancel-inside-solve", test_cancel_inside_solve);
 
   return g_test_run ();
 }

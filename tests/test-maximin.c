@@ -597,6 +597,40 @@ test_transparent_lottery (void)
   kl_test_inputs_clear (&in);
 }
 
+/* Cancel pressed while the solver is inside one long branch and bound (a
+ * round of multiplicative weights on a national-size pool): the solve
+ * reports progress from inside, and the run stops there, without another
+ * round. */
+static void
+test_cancel_inside_a_solve (void)
+{
+  KlGeneratorOptions options;
+  KlTestInputs in = { 0 };
+  g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlRun) run = NULL;
+  guint last_update = 0;
+
+  kl_generator_options_init (&options);
+  options.n_people = 20000;
+  options.panel_size = 1000;
+  kl_test_inputs_generate (&in, &options);
+
+  reporter->cancel_at_update = g_object_ref (cancellable);
+  reporter->cancel_after = G_MAXINT64;
+  reporter->cancel_on_message = g_strdup ("(for ");
+  run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 1000, 1, KL_PROGRESS_REPORTER (reporter), cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  for (guint e = 0; e < reporter->events->len; e++)
+    if (g_str_has_prefix (kl_recording_reporter_event (reporter, e), "update"))
+      last_update = e;
+  g_assert_nonnull (strstr (kl_recording_reporter_event (reporter, last_update), "(for "));
+  g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
+  kl_test_inputs_clear (&in);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -617,6 +651,8 @@ main (int    argc,
   g_test_add_func ("/maximin/pipage", test_pipage);
   g_test_add_func ("/maximin/lottery", test_lottery);
   g_test_add_func ("/maximin/transparent-lottery", test_transparent_lottery);
+
+  g_test_add_func ("/maximin/cancel-inside-a-solve", test_cancel_inside_a_solve);
 
   return g_test_run ();
 }
