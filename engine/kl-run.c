@@ -546,9 +546,14 @@ dispatch (KlRun               *self,
       distribution = kl_maximin_run (ctx, error);
       return distribution != NULL && use_distribution (self, distribution, random, error);
 
+    case KL_ALGORITHM_DIVERSIMAX:
+      if (!kl_diversimax_select (ctx, self->params.max_seconds, panel, error))
+        return FALSE;
+      keep_panel (self, panel, ctx->k);
+      return TRUE;
+
     case KL_ALGORITHM_NASH:
     case KL_ALGORITHM_LEXIMIN:
-    case KL_ALGORITHM_DIVERSIMAX:
     default:
       g_assert_not_reached ();
     }
