@@ -18,7 +18,7 @@ typedef struct {
 static const AlgorithmInfo algorithms[] = {
   { KL_ALGORITHM_MAXIMIN, TRUE, TRUE, N_("Maximin"),
     N_("Gives every volunteer the largest possible guaranteed chance of selection"), NULL },
-  { KL_ALGORITHM_NASH, FALSE, TRUE, N_("Nash welfare"),
+  { KL_ALGORITHM_NASH, TRUE, TRUE, N_("Nash welfare"),
     N_("Balances everyone's chances by maximising their product"), NULL },
   { KL_ALGORITHM_LEXIMIN, FALSE, TRUE, N_("Leximin"),
     N_("Raises the lowest chance, then the next lowest, and so on"), NULL },

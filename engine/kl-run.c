@@ -553,6 +553,9 @@ dispatch (KlRun               *self,
       return TRUE;
 
     case KL_ALGORITHM_NASH:
+      distribution = kl_nash_run (ctx, error);
+      return distribution != NULL && use_distribution (self, distribution, random, error);
+
     case KL_ALGORITHM_LEXIMIN:
     default:
       g_assert_not_reached ();
