@@ -415,6 +415,40 @@ report_success (KlAlgorithmContext *ctx,
   kl_message_set_param_int (m, "subsets", n_subsets);
 }
 
+typedef struct {
+  KlProgress *progress;
+  double constant;
+  double max_seconds;
+} SearchProgress;
+
+/* From branch and bound, about four times a second: time spent against
+ * the limit, the best deviation so far and how far from proven best. */
+static void
+on_search_progress (gpointer data,
+                    double   elapsed_seconds,
+                    double   incumbent,
+                    double   bound)
+{
+  SearchProgress *search = data;
+  gint64 second = (gint64) MIN (floor (elapsed_seconds), ceil (search->max_seconds));
+
+  if (isnan (incumbent))
+    kl_progress_update (search->progress, second, _("%.0f s of %.0f s: no panel yet"),
+                        elapsed_seconds, search->max_seconds);
+  else if (isnan (bound))
+    kl_progress_update (search->progress, second, _("%.0f s of %.0f s: best deviation %.3f"),
+                        elapsed_seconds, search->max_seconds, incumbent + search->constant);
+  else
+    {
+      double value = incumbent + search->constant;
+      double gap = value > 1e-9 ? MAX (value - bound - search->constant, 0) / value : 0;
+
+      kl_progress_update (search->progress, second,
+                          _("%.0f s of %.0f s: best deviation %.3f, within %.1f%% of the least possible"),
+                          elapsed_seconds, search->max_seconds, value, gap * 100);
+    }
+}
+
 /**
  * kl_diversimax_select:
  * @max_seconds: the solver's time limit; the best panel found by then is kept
@@ -434,6 +468,7 @@ kl_diversimax_select (KlAlgorithmContext  *ctx,
   g_autoptr(KlCommitteeModel) model = NULL;
   g_autoptr(GArray) subsets = NULL;
   DiversityMip mip = { 0 };
+  SearchProgress search;
   KlMipParams params;
   KlLpStatus status;
   gboolean ok = FALSE;
@@ -459,11 +494,18 @@ kl_diversimax_select (KlAlgorithmContext  *ctx,
     }
   diversity_mip_build (&mip, ctx, model, subsets);
 
+  search.progress = ctx->progress;
+  search.constant = mip.constant;
+  search.max_seconds = max_seconds;
   kl_mip_params_init (&params);
   params.gap = MIP_GAP;
   params.time_limit_ms = (int) CLAMP (max_seconds * 1000, 1, G_MAXINT);
+  params.progress = on_search_progress;
+  params.progress_data = &search;
 
-  kl_progress_start (ctx->progress, KL_PHASE_DIVERSIMAX, KL_PROGRESS_UNKNOWN_TOTAL,
+  /* The total is the time limit in seconds, so a bar shows the time used;
+   * the search usually ends well before. */
+  kl_progress_start (ctx->progress, KL_PHASE_DIVERSIMAX, (gint64) ceil (max_seconds),
                      _("Searching for the most diverse panel (at most %.0f s)"), max_seconds);
   status = kl_lp_solve_mip (mip.lp, &params, ctx->cancellable, error);
   kl_progress_end (ctx->progress);

@@ -353,20 +353,22 @@ newton_direction (KlNashSolver *self,
   return TRUE;
 }
 
+/* f(λ + tΔ) − f(λ), as a sum of log1p terms: near the optimum the gain
+ * is far below the rounding error of f itself. */
 static double
-objective_at (KlNashSolver *self,
-              double        t)
+gain_at (KlNashSolver *self,
+         double        t)
 {
-  double f = 0;
+  double gain = 0;
 
   for (guint r = 0; r < self->n_rows; r++)
     {
-      double q = self->q[r] + t * self->q_step[r];
-      if (!(q > 0))
+      double ratio = t * self->q_step[r] / self->q[r];
+      if (!(ratio > -1))
         return -INFINITY;
-      f += self->w[r] * log (q);
+      gain += self->w[r] * log1p (ratio);
     }
-  return f;
+  return gain;
 }
 
 /* Moves λ along @direction (over the support) as far as the line search
@@ -391,7 +393,7 @@ step_along (KlNashSolver *self,
     }
 
   for (t = t_max; halvings < MAX_HALVINGS; t *= 0.5, halvings++)
-    if (objective_at (self, t) >= self->objective + ARMIJO * t * slope)
+    if (gain_at (self, t) >= ARMIJO * t * slope)
       break;
   if (halvings == MAX_HALVINGS || t <= 0)
     return FALSE;
@@ -446,26 +448,38 @@ enter_columns (KlNashSolver *self)
     support_add (self, g_array_index (candidates, guint, i));
 }
 
-/* A Frank–Wolfe step towards the column of largest gradient: always an
- * ascent while the gap is positive; the fallback when Newton fails. */
+/* A pairwise Frank–Wolfe step: weight moves from the support column of
+ * smallest gradient to the column of largest. Its slope is at least the
+ * gap, so it always helps while the gap is positive; it is the fallback
+ * when the Newton step cannot bring in the best column (which happens
+ * when that column is, to rounding, a combination of the support's). */
 static gboolean
-frank_wolfe_step (KlNashSolver *self)
+pairwise_step (KlNashSolver *self)
 {
-  guint best = 0;
+  guint best = 0, away = G_MAXUINT;
   g_autofree double *direction = NULL;
   double slope = 0;
 
   for (guint c = 1; c < self->lambda->len; c++)
     if (GRADIENT (c) > GRADIENT (best))
       best = c;
+  for (guint a = 0; a < self->support->len; a++)
+    if (LAMBDA (SUPPORT (a)) > 0 && SUPPORT (a) != best &&
+        (away == G_MAXUINT || GRADIENT (SUPPORT (a)) < GRADIENT (away)))
+      away = SUPPORT (a);
+  if (away == G_MAXUINT)
+    return FALSE;
+
   support_add (self, best);
-  direction = g_new (double, self->support->len);
+  direction = g_new0 (double, self->support->len);
   for (guint a = 0; a < self->support->len; a++)
     {
-      guint c = SUPPORT (a);
-      direction[a] = (c == best ? 1 : 0) - LAMBDA (c);
-      slope += GRADIENT (c) * direction[a];
+      if (SUPPORT (a) == best)
+        direction[a] = 1;
+      else if (SUPPORT (a) == away)
+        direction[a] = -1;
     }
+  slope = GRADIENT (best) - GRADIENT (away);
   return slope > 0 && step_along (self, direction, slope);
 }
 
@@ -521,11 +535,13 @@ kl_nash_solver_solve (KlNashSolver  *self,
               slope = 0;
               for (guint a = 0; a < self->support->len; a++)
                 slope += GRADIENT (SUPPORT (a)) * direction[a];
-              moved = slope > 0 && step_along (self, direction, slope);
+              /* A Newton step that promises far less than the gap is
+               * stalled on a singular face: take the pairwise step. */
+              moved = slope > 1e-3 * self->gap && step_along (self, direction, slope);
               break;
             }
         }
-      if (!moved && !frank_wolfe_step (self))
+      if (!moved && !pairwise_step (self))
         {
           /* Rounding has the last word: nothing improves the objective. */
           evaluate (self);

@@ -343,7 +343,7 @@ test_phase (void)
   g_assert_no_error (error);
   /* One phase, diversimax, no other: no committees, no lottery. */
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "start"), ==, 1);
-  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start diversimax -1 |"), ==, 1);
+  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start diversimax 30 |"), ==, 1);
   g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
   kl_test_inputs_clear (&in);
 }
