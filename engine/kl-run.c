@@ -92,7 +92,7 @@ kl_run_params_init (KlRunParams      *params,
   params->seed = settings ? settings->random_number_seed : 0;
   params->test_selection = FALSE;
   params->number_selections = 1;
-  params->max_seconds = 30;
+  params->max_seconds = settings ? settings->diversimax_max_seconds : 30;
   params->max_attempts = settings ? settings->max_attempts : 100;
 }
 

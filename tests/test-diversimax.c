@@ -348,6 +348,42 @@ test_phase (void)
   kl_test_inputs_clear (&in);
 }
 
+/* The time limit is a setting, read from TOML and JSON, refused below 1 s,
+ * and the progress phase counts up to it. */
+static void
+test_time_limit_setting (void)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  g_autoptr(KlSettings) json = NULL;
+  g_autoptr(KlSettings) zero = NULL;
+  g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlRun) run = NULL;
+  g_autofree char *toml = NULL;
+  KlTestInputs in = { 0 };
+  KlRunParams params;
+
+  kl_test_inputs_load (&in, example5_quotas, example5_pool, "id_column = \"id\"\ndiversimax_max_seconds = 7\n");
+  g_assert_cmpint (in.settings->diversimax_max_seconds, ==, 7);
+  kl_run_params_init (&params, in.settings);
+  g_assert_cmpfloat (params.max_seconds, ==, 7);
+  toml = kl_settings_to_toml (in.settings);
+  g_assert_nonnull (strstr (toml, "diversimax_max_seconds = 7"));
+
+  run = kl_test_run (&in, KL_ALGORITHM_DIVERSIMAX, 5, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start diversimax 7 |"), ==, 1);
+
+  json = kl_settings_load_data ("{\"id_column\": \"id\", \"diversimax_max_seconds\": 12}", "settings.json", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json->diversimax_max_seconds, ==, 12);
+
+  zero = kl_settings_load_data ("diversimax_max_seconds = 0\n", "settings.toml", messages, &error);
+  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_SETTINGS);
+  kl_assert_message (messages, "diversimax_max_seconds_too_small", 0, NULL);
+  kl_test_inputs_clear (&in);
+}
+
 /* ---- the optimum against enumeration ----------------------------------- */
 
 /* Σ over the chosen combinations and their profiles of |members − k/P|,
@@ -497,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/diversimax/infeasible-suggests-relaxation", test_infeasible_suggests_relaxation);
   g_test_add_func ("/diversimax/several-panels-refused", test_several_panels_refused);
   g_test_add_func ("/diversimax/phase", test_phase);
+  g_test_add_func ("/diversimax/time-limit-setting", test_time_limit_setting);
   g_test_add_func ("/diversimax/against-brute-force", test_against_brute_force);
 
   return g_test_run ();
