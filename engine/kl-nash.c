@@ -187,14 +187,33 @@ compare_uint (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* How many windows a group of @size with @seats needs (see expand_column). */
+static guint
+window_period (guint seats,
+               guint size)
+{
+  guint a = seats, b = size;
+
+  if (seats == 0 || seats >= size)
+    return 1;
+  while (b != 0)
+    {
+      guint r = a % b;
+      a = b;
+      b = r;
+    }
+  return size / a;
+}
+
 /* Panels of people for one count vector, with weight @weight in all.
  *
  * A group of s members with a seats: put the members on a circle and let
- * window j (j = 0 … s−1) be the a members from position j·a on. The s
- * windows wrap around the circle exactly a times, so each member is in a
- * of them: drawing a window uniformly gives everyone a/s. All groups draw
- * with one uniform u (window ⌊u·s⌋), so the panels change only where some
- * j/s is crossed: a few dozen panels per vector, not a product over groups. */
+ * window j be the a members from position j·a on. The first s/gcd(a, s)
+ * windows wrap around the circle exactly a/gcd(a, s) times, so each member
+ * is in that many of them: drawing one of them uniformly gives everyone
+ * a/s. All groups draw with one uniform u (window ⌊u·period⌋), so the
+ * panels change only where some j/period is crossed: tens of panels per
+ * vector, not a product over groups. */
 static void
 expand_column (Aggregate  *self,
                GArray     *seats,
@@ -205,26 +224,32 @@ expand_column (Aggregate  *self,
 {
   g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree guint *committee = g_new (guint, MAX (k, 1));
-  g_autoptr(GHashTable) sizes = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) periods = g_hash_table_new (NULL, NULL);
   double zero = 0, one = 1;
+  guint n_cuts = 0;
 
   g_array_append_val (cuts, zero);
   g_array_append_val (cuts, one);
   for (guint s = 0; s < seats->len; s++)
     {
       const Seats *seat = &g_array_index (seats, Seats, s);
-      guint size = self->group_size[seat->group];
+      guint period = window_period (seat->count, self->group_size[seat->group]);
 
-      if (seat->count >= size || g_hash_table_contains (sizes, GUINT_TO_POINTER (size)))
+      if (period == 1 || g_hash_table_contains (periods, GUINT_TO_POINTER (period)))
         continue;
-      g_hash_table_add (sizes, GUINT_TO_POINTER (size));
-      for (guint j = 1; j < size; j++)
+      g_hash_table_add (periods, GUINT_TO_POINTER (period));
+      for (guint j = 1; j < period; j++)
         {
-          double cut = (double) j / size;
+          double cut = (double) j / period;
           g_array_append_val (cuts, cut);
         }
     }
   g_array_sort (cuts, compare_double);
+  /* j/p and j'/p' of one value are the same double: keep one */
+  for (guint c = 0; c < cuts->len; c++)
+    if (n_cuts == 0 || g_array_index (cuts, double, c) > g_array_index (cuts, double, n_cuts - 1))
+      g_array_index (cuts, double, n_cuts++) = g_array_index (cuts, double, c);
+  g_array_set_size (cuts, n_cuts);
 
   for (guint c = 0; c + 1 < cuts->len; c++)
     {
@@ -241,7 +266,7 @@ expand_column (Aggregate  *self,
           const Seats *seat = &g_array_index (seats, Seats, s);
           const guint *members;
           guint size = kl_committee_model_get_group (self->model, seat->group, &members);
-          guint window = (guint) floor (u * size);
+          guint window = (guint) floor (u * window_period (seat->count, size));
 
           for (guint t = 0; t < seat->count; t++)
             committee[taken++] = members[((gsize) window * seat->count + t) % size];
