@@ -345,6 +345,16 @@ test_phase (void)
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "start"), ==, 1);
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "start diversimax 30 |"), ==, 1);
   g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
+
+  /* The audit record carries the objective and whether it is optimal. */
+  {
+    g_autoptr(JsonNode) record = kl_run_to_json (run, NULL, 0);
+    g_autofree char *text = json_to_string (record, FALSE);
+
+    g_assert_nonnull (strstr (text, "\"algorithm\":\"diversimax\""));
+    g_assert_nonnull (strstr (text, "\"diversimax_optimal\""));
+    g_assert_nonnull (strstr (text, "\"objective\""));
+  }
   kl_test_inputs_clear (&in);
 }
 

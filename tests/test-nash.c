@@ -276,6 +276,18 @@ test_example5 (void)
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "using_nash_algorithm"));
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "scaled_nash_welfare"));
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "nash_welfare"));
+
+  /* The audit record carries the welfare and its certified gap. */
+  {
+    g_autoptr(JsonNode) record = kl_run_to_json (run, NULL, 0);
+    g_autofree char *text = json_to_string (record, FALSE);
+    const char *line = strstr (text, "\"nash_welfare\"");
+
+    g_assert_nonnull (strstr (text, "\"algorithm\":\"nash\""));
+    g_assert_nonnull (line);
+    g_assert_nonnull (strstr (line, "\"welfare\""));
+    g_assert_nonnull (strstr (line, "\"gap\""));
+  }
   kl_test_inputs_clear (&in);
 }
 
