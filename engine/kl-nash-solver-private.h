@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct _KlNashSolver KlNashSolver;
 
+/* Called about four times a second during a long solve, with the steps
+ * taken so far and the current gap (see kl_nash_solver_get_gap()). */
+typedef void (*KlNashSolverProgress) (gpointer data, guint steps, double gap);
+
 KlNashSolver *kl_nash_solver_new          (guint n_rows, const double *row_weights);
 void          kl_nash_solver_free         (KlNashSolver *solver);
 guint         kl_nash_solver_add_column   (KlNashSolver *solver, guint n, const guint *rows,
@@ -27,6 +31,8 @@ double        kl_nash_solver_get_gap      (KlNashSolver *solver);
 const double *kl_nash_solver_get_weights  (KlNashSolver *solver);
 const double *kl_nash_solver_get_row_values (KlNashSolver *solver);
 guint         kl_nash_solver_get_n_steps  (KlNashSolver *solver);
+void          kl_nash_solver_set_progress (KlNashSolver *solver, KlNashSolverProgress func,
+                                           gpointer data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlNashSolver, kl_nash_solver_free)
 

@@ -37,6 +37,7 @@
 #define ARMIJO 1e-4
 #define MAX_HALVINGS 60
 #define MAX_STEPS 100000
+#define PROGRESS_INTERVAL_US 250000
 
 struct _KlNashSolver {
   guint n_rows;
@@ -58,6 +59,8 @@ struct _KlNashSolver {
   guint n_newton;
   guint n_pairwise;
   gboolean started;
+  KlNashSolverProgress progress;
+  gpointer progress_data;
 };
 
 KlNashSolver *
@@ -505,6 +508,8 @@ kl_nash_solver_solve (KlNashSolver  *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  gint64 last_progress = g_get_monotonic_time ();
+
   if (!self->started && !start (self, error))
     return FALSE;
 
@@ -517,6 +522,11 @@ kl_nash_solver_solve (KlNashSolver  *self,
         return FALSE;
 
       evaluate (self);
+      if (self->progress != NULL && g_get_monotonic_time () - last_progress >= PROGRESS_INTERVAL_US)
+        {
+          self->progress (self->progress_data, self->n_steps, self->gap);
+          last_progress = g_get_monotonic_time ();
+        }
       if (self->gap <= tolerance)
         {
           g_debug ("Nash solver: gap %.3g after %u Newton and %u pairwise steps; %u of %u columns in use",
@@ -605,4 +615,13 @@ guint
 kl_nash_solver_get_n_steps (KlNashSolver *self)
 {
   return self->n_steps;
+}
+
+void
+kl_nash_solver_set_progress (KlNashSolver         *self,
+                             KlNashSolverProgress  func,
+                             gpointer              data)
+{
+  self->progress = func;
+  self->progress_data = data;
 }

@@ -301,6 +301,38 @@ aggregate_expand (Aggregate *self,
   return distribution;
 }
 
+/* Keeps the bar moving during a long inner solve or pricing search. */
+typedef struct {
+  KlProgress *progress;
+  guint iteration;
+  guint n_columns;
+} Heartbeat;
+
+static void
+on_solver_progress (gpointer data,
+                    guint    steps,
+                    double   gap)
+{
+  Heartbeat *beat = data;
+
+  kl_progress_update (beat->progress, beat->iteration,
+                      _("Iteration %u: %u panels, balancing chances (%u steps so far)"),
+                      beat->iteration, beat->n_columns, steps);
+}
+
+static void
+on_pricing_progress (gpointer data,
+                     double   elapsed_seconds,
+                     double   incumbent,
+                     double   bound)
+{
+  Heartbeat *beat = data;
+
+  kl_progress_update (beat->progress, beat->iteration,
+                      _("Iteration %u: %u panels, looking for a better panel (%.0f s)"),
+                      beat->iteration, beat->n_columns, elapsed_seconds);
+}
+
 static void
 report_welfare (KlAlgorithmContext *ctx,
                 double              welfare,
@@ -355,6 +387,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
   g_autofree double *prices = NULL;
   guint n = kl_pool_get_n_people (ctx->pool);
   Aggregate aggregate = { 0 };
+  Heartbeat beat = { ctx->progress, 0, 0 };
   KlDistribution *distribution = NULL;
   double tolerance, inner_tolerance, welfare = -INFINITY, certified = INFINITY;
   gboolean ok = FALSE;
@@ -376,6 +409,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
   prices = g_new0 (double, MAX (n, 1));
 
   aggregate_init (&aggregate, model, committees);
+  kl_nash_solver_set_progress (aggregate.solver, on_solver_progress, &beat);
   for (guint c = 0; c < committees->list->len; c++)
     aggregate_add (&aggregate, g_ptr_array_index (committees->list, c), ctx->k);
 
@@ -387,6 +421,8 @@ kl_nash_run (KlAlgorithmContext  *ctx,
       KlMipParams params;
       KlPricing pricing;
 
+      beat.iteration = t;
+      beat.n_columns = aggregate.columns->len;
       if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         break;
       if (!kl_nash_solver_solve (aggregate.solver, inner_tolerance, ctx->cancellable, error))
@@ -410,6 +446,8 @@ kl_nash_run (KlAlgorithmContext  *ctx,
        * tolerance: that proves convergence without finding the best. */
       kl_mip_params_init (&params);
       params.stop_if_bound_below = committees->n_covered + tolerance;
+      params.progress = on_pricing_progress;
+      params.progress_data = &beat;
       if (!kl_committee_model_find (model, prices, &params, committee, &pricing, ctx->cancellable, error))
         break;
       if (pricing.status == KL_LP_INFEASIBLE)
