@@ -15,6 +15,12 @@
  * drawn with the run's random generator, so that no row of the pool file is
  * favoured; that is the only randomness besides the order of combinations.
  *
+ * One more row per profile, the chord of |count − ideal| between the two
+ * whole counts around the ideal (add_chord), changes no panel's objective
+ * but makes GLPK's relaxation strong enough to prove optimality at once on
+ * the library's benchmark pools, where without it the search ran into the
+ * time limit with a 60 % gap.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-private.h"
