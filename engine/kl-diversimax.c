@@ -525,6 +525,11 @@ kl_diversimax_select (KlAlgorithmContext  *ctx,
         double bound = status == KL_LP_OPTIMAL ? objective : kl_lp_get_mip_bound (mip.lp) + mip.constant;
         double gap = objective > 1e-9 ? MAX (objective - bound, 0) / objective : 0;
 
+        /* A search that reached the gap tolerance within moments may end
+         * before any bound was read: the tolerance is then the gap. */
+        if (status == KL_LP_FEASIBLE && (!isfinite (bound) || fabs (bound) >= 1e300 || bound > objective))
+          gap = MIP_GAP;
+
         read_panel (ctx, model, &mip, panel, &taken);
         if (taken != ctx->k)
           {
