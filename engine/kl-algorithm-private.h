@@ -49,5 +49,10 @@ gboolean kl_relax_quotas  (KlAlgorithmContext *ctx, KlCommitteeModel *model,
 KlCommitteeModel *kl_committees_build_model (KlAlgorithmContext *ctx, guint *first_committee,
                                              GError **error);
 KlDistribution *kl_maximin_run (KlAlgorithmContext *ctx, GError **error);
+KlDistribution *kl_nash_run    (KlAlgorithmContext *ctx, GError **error);
+
+/* One panel of ctx->k people; no lottery. */
+gboolean kl_diversimax_select (KlAlgorithmContext *ctx, double max_seconds,
+                               guint *panel, GError **error);
 
 G_END_DECLS

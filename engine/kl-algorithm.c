@@ -18,11 +18,11 @@ typedef struct {
 static const AlgorithmInfo algorithms[] = {
   { KL_ALGORITHM_MAXIMIN, TRUE, TRUE, N_("Maximin"),
     N_("Gives every volunteer the largest possible guaranteed chance of selection"), NULL },
-  { KL_ALGORITHM_NASH, FALSE, TRUE, N_("Nash welfare"),
+  { KL_ALGORITHM_NASH, TRUE, TRUE, N_("Nash welfare"),
     N_("Balances everyone's chances by maximising their product"), NULL },
   { KL_ALGORITHM_LEXIMIN, FALSE, TRUE, N_("Leximin"),
     N_("Raises the lowest chance, then the next lowest, and so on"), NULL },
-  { KL_ALGORITHM_DIVERSIMAX, FALSE, FALSE, N_("Diversimax"),
+  { KL_ALGORITHM_DIVERSIMAX, TRUE, FALSE, N_("Diversimax"),
     N_("Picks the one panel that mixes combinations of features most evenly"),
     N_("An optimiser, not a lottery: the same files give nearly the same panel every time.") },
   { KL_ALGORITHM_LEGACY, TRUE, FALSE, N_("Legacy"),

@@ -92,7 +92,7 @@ kl_run_params_init (KlRunParams      *params,
   params->seed = settings ? settings->random_number_seed : 0;
   params->test_selection = FALSE;
   params->number_selections = 1;
-  params->max_seconds = 30;
+  params->max_seconds = settings ? settings->diversimax_max_seconds : 30;
   params->max_attempts = settings ? settings->max_attempts : 100;
 }
 
@@ -546,9 +546,17 @@ dispatch (KlRun               *self,
       distribution = kl_maximin_run (ctx, error);
       return distribution != NULL && use_distribution (self, distribution, random, error);
 
-    case KL_ALGORITHM_NASH:
-    case KL_ALGORITHM_LEXIMIN:
     case KL_ALGORITHM_DIVERSIMAX:
+      if (!kl_diversimax_select (ctx, self->params.max_seconds, panel, error))
+        return FALSE;
+      keep_panel (self, panel, ctx->k);
+      return TRUE;
+
+    case KL_ALGORITHM_NASH:
+      distribution = kl_nash_run (ctx, error);
+      return distribution != NULL && use_distribution (self, distribution, random, error);
+
+    case KL_ALGORITHM_LEXIMIN:
     default:
       g_assert_not_reached ();
     }

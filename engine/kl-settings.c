@@ -54,6 +54,7 @@ kl_settings_new (void)
   self->selection_algorithm = KL_ALGORITHM_MAXIMIN;
   self->solver_backend = g_strdup (DEFAULT_BACKEND);
   self->random_number_seed = 0;
+  self->diversimax_max_seconds = 30;
   return self;
 }
 
@@ -198,6 +199,12 @@ kl_settings_validate (const KlSettings  *self,
       kl_message_set_param_int (m, "value", self->max_attempts);
     }
 
+  if (self->diversimax_max_seconds < 1)
+    {
+      KlMessage *m = add_setting_problem (messages, KL_SEVERITY_ERROR, "diversimax_max_seconds_too_small", file, NULL);
+      kl_message_set_param_int (m, "value", self->diversimax_max_seconds);
+    }
+
   return !kl_messages_fail (messages, first, KL_ERROR, KL_ERROR_BAD_SETTINGS, error);
 }
 
@@ -210,6 +217,7 @@ typedef enum {
   KEY_SELECTION_ALGORITHM,
   KEY_SOLVER_BACKEND,
   KEY_RANDOM_NUMBER_SEED,
+  KEY_DIVERSIMAX_MAX_SECONDS,
   N_KEYS
 } Key;
 
@@ -225,6 +233,7 @@ static const struct {
   { "selection_algorithm", KL_TOML_STRING },
   { "solver_backend", KL_TOML_STRING },
   { "random_number_seed", KL_TOML_INTEGER },
+  { "diversimax_max_seconds", KL_TOML_INTEGER },
 };
 
 /* Typos like `check_same_adress` are the usual reason a key is unknown. */
@@ -291,6 +300,9 @@ apply_entry (KlSettings        *self,
       break;
     case KEY_RANDOM_NUMBER_SEED:
       self->random_number_seed = entry->integer;
+      break;
+    case KEY_DIVERSIMAX_MAX_SECONDS:
+      self->diversimax_max_seconds = (int) CLAMP (entry->integer, G_MININT, G_MAXINT);
       break;
     case KEY_SELECTION_ALGORITHM:
     case KEY_SOLVER_BACKEND:
@@ -594,6 +606,9 @@ kl_settings_to_toml (const KlSettings *self)
   g_string_append (out, "\n# 0 draws from the operating system's secure randomness; any other number\n"
                         "# makes the run reproducible (for audits and tests).\n");
   g_string_append_printf (out, "random_number_seed = %" G_GINT64_FORMAT "\n", self->random_number_seed);
+  g_string_append (out, "\n# The longest diversimax searches for the most diverse panel, in seconds;\n"
+                        "# it then keeps the best panel found.\n");
+  g_string_append_printf (out, "diversimax_max_seconds = %d\n", self->diversimax_max_seconds);
   if (!g_str_equal (self->solver_backend, DEFAULT_BACKEND))
     {
       g_string_append (out, "\n# Read by the Python tool; Kleroterion always uses GLPK.\nsolver_backend = ");

@@ -36,6 +36,7 @@ typedef enum {
  *   anything else for a reproducible run
  * @file: the file the settings were loaded from, %NULL if built in code
  * @sha256: the SHA-256 of that file's bytes, %NULL if built in code
+ * @diversimax_max_seconds: the time limit of diversimax's search
  *
  * Create with kl_settings_new(), which sets the defaults, like GLPK's
  * glp_init_* functions.
@@ -51,6 +52,7 @@ typedef struct {
   gint64 random_number_seed;
   char *file;
   char *sha256;
+  int diversimax_max_seconds;
 } KlSettings;
 
 GType        kl_settings_get_type        (void) G_GNUC_CONST;

@@ -5,6 +5,7 @@
 #include "kl-test-utils.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <locale.h>
 
 static char *test_dir;
@@ -140,6 +141,43 @@ kl_test_inputs_load (KlTestInputs *inputs,
   g_assert_no_error (error);
   inputs->pool = kl_pool_load (pool_table, inputs->quotas, inputs->settings, NULL, &error);
   g_assert_no_error (error);
+}
+
+/* A reference instance read in place: features.csv, candidates.csv and
+ * settings.json (with its panel_size) in @folder. FALSE if it is absent. */
+gboolean
+kl_test_inputs_load_instance (KlTestInputs *inputs,
+                              const char   *folder,
+                              guint        *k)
+{
+  g_autofree char *quotas_path = g_build_filename (folder, "features.csv", NULL);
+  g_autofree char *pool_path = g_build_filename (folder, "candidates.csv", NULL);
+  g_autofree char *settings_path = g_build_filename (folder, "settings.json", NULL);
+  g_autofree char *quotas_csv = NULL;
+  g_autofree char *pool_csv = NULL;
+  g_autofree char *settings_json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  g_autoptr(KlTable) quota_table = NULL;
+  g_autoptr(KlTable) pool_table = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_get_contents (quotas_path, &quotas_csv, NULL, NULL) ||
+      !g_file_get_contents (pool_path, &pool_csv, NULL, NULL) ||
+      !g_file_get_contents (settings_path, &settings_json, NULL, NULL))
+    return FALSE;
+
+  g_assert_true (json_parser_load_from_data (parser, settings_json, -1, NULL));
+  *k = json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "panel_size");
+  inputs->settings = kl_settings_load_data (settings_json, "settings.json", messages, &error);
+  g_assert_no_error (error);
+  quota_table = kl_test_table (quotas_csv);
+  pool_table = kl_test_table (pool_csv);
+  inputs->quotas = kl_quotas_load (quota_table, 0, NULL, &error);
+  g_assert_no_error (error);
+  inputs->pool = kl_pool_load (pool_table, inputs->quotas, inputs->settings, NULL, &error);
+  g_assert_no_error (error);
+  return TRUE;
 }
 
 void

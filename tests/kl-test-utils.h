@@ -24,6 +24,7 @@ typedef struct {
 
 void       kl_test_inputs_load   (KlTestInputs *inputs, const char *quotas_csv,
                                   const char *pool_csv, const char *settings_toml);
+gboolean   kl_test_inputs_load_instance (KlTestInputs *inputs, const char *folder, guint *k);
 void       kl_test_inputs_generate (KlTestInputs *inputs, const KlGeneratorOptions *options);
 void       kl_test_inputs_clear  (KlTestInputs *inputs);
 KlRun     *kl_test_run           (KlTestInputs *inputs, KlAlgorithm algorithm, int k,
