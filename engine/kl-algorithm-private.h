@@ -50,6 +50,7 @@ KlCommitteeModel *kl_committees_build_model (KlAlgorithmContext *ctx, guint *fir
                                              GError **error);
 KlDistribution *kl_maximin_run (KlAlgorithmContext *ctx, GError **error);
 KlDistribution *kl_nash_run    (KlAlgorithmContext *ctx, GError **error);
+KlDistribution *kl_leximin_run (KlAlgorithmContext *ctx, GError **error);
 
 /* One panel of ctx->k people; no lottery. */
 gboolean kl_diversimax_select (KlAlgorithmContext *ctx, double max_seconds,

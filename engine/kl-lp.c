@@ -840,3 +840,72 @@ kl_lp_provoke_fatal_error (GError **error)
 
   return guarded (call_invalid, lp->prob, NULL, &result, error);
 }
+
+/* ---- for leximin: changing a row's bounds, interior point ---------------- */
+
+void
+kl_lp_set_row_bounds (KlLp   *self,
+                      int     row,
+                      double  lower,
+                      double  upper)
+{
+  glp_set_row_bnds (self->prob, row + 1, bound_type (lower, upper),
+                    lower > -KL_LP_INF ? lower : 0, upper < KL_LP_INF ? upper : 0);
+}
+
+static int
+call_interior (glp_prob *prob,
+               gpointer  data)
+{
+  return glp_interior (prob, data);
+}
+
+/**
+ * kl_lp_solve_interior:
+ *
+ * GLPK's primal-dual interior-point method (no crossover): an optimum in
+ * the relative interior of the optimal face, as far as GLPK gets there.
+ * Read it with kl_lp_get_interior_value() and kl_lp_get_interior_row_dual().
+ * The simplex basis is left as it was.
+ */
+KlLpStatus
+kl_lp_solve_interior (KlLp          *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  glp_iptcp params;
+  int result = 0;
+
+  if (!check_alive (self, error))
+    return KL_LP_ERROR;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return KL_LP_ERROR;
+
+  glp_init_iptcp (&params);
+  params.msg_lev = GLP_MSG_OFF;
+  if (!guarded (call_interior, self->prob, &params, &result, error))
+    return KL_LP_ERROR;
+  if (result == GLP_ENOPFS)
+    return KL_LP_INFEASIBLE;
+  if (result == GLP_ENODFS)
+    return KL_LP_UNBOUNDED;
+  if (result != 0)
+    {
+      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK interior-point method failed (code %d)."), result);
+      return KL_LP_ERROR;
+    }
+  return map_status (glp_ipt_status (self->prob));
+}
+
+double
+kl_lp_get_interior_objective (KlLp *self)
+{
+  return glp_ipt_obj_val (self->prob);
+}
+
+double
+kl_lp_get_interior_row_dual (KlLp *self,
+                             int   row)
+{
+  return glp_ipt_row_dual (self->prob, row + 1);
+}

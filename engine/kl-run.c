@@ -557,6 +557,9 @@ dispatch (KlRun               *self,
       return distribution != NULL && use_distribution (self, distribution, random, error);
 
     case KL_ALGORITHM_LEXIMIN:
+      distribution = kl_leximin_run (ctx, error);
+      return distribution != NULL && use_distribution (self, distribution, random, error);
+
     default:
       g_assert_not_reached ();
     }

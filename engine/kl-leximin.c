@@ -1,0 +1,1048 @@
+/* kl-leximin.c — the distribution over panels that raises the lowest
+ * chance, then the next lowest, and so on (spec 4.6)
+ *
+ * People of one profile group (kl_committee_model_get_group) are
+ * interchangeable, so the leximin optimum, which is unique, gives them all
+ * the same chance. Everything therefore works on groups: a panel is known
+ * by how many members of each group sit on it (a "count vector"), and group
+ * g's chance under a distribution x is p_g = Σ_B x_B c_gB / s_g. On real
+ * pools a few hundred count vectors and groups stand for millions of panels
+ * and thousands of people.
+ *
+ * Outer loop. Round after round, the master LP
+ *
+ *     maximise z   s.t.  p_g ≥ z (g unfixed),  p_g ≥ q_g (g fixed),  Σ x_B = 1
+ *
+ * is solved by column generation: its dual prices Y_g, spread over the
+ * members (Y_g / s_g each), price panels with the panel model; a panel worth
+ * more than the price μ of "Σ x_B = 1" enters. When none does, Y is an
+ * optimal dual of the full problem.
+ *
+ * Which groups to fix. Complementary slackness holds between every primal
+ * optimum and every dual optimum, so a group with Y_g > 0 in ANY optimal
+ * dual has p_g = z* in EVERY primal optimum: it is fixed, exactly, without
+ * needing a strictly complementary ("interior") solution. Since the unfixed
+ * Y_g add up to 1, at least one is positive: every round fixes at least one
+ * group, so there are at most as many rounds as groups (never more than n).
+ * A fixable group that the simplex vertex happens to price at 0 is not
+ * lost: the next round has the same optimum z* and fixes it then, at the
+ * cost of one LP and one pricing solve.
+ *
+ * Measured (bench-leximin): on generated pools the simplex vertex fixes a
+ * handful of groups per round; GLPK's interior point (glp_interior, no
+ * crossover) run on the converged master finds more positive duals, but it
+ * costs a factorisation of the whole master each time and its duals must
+ * be priced again before they can be trusted, so it only pays off when
+ * rounds are expensive. It is used when the simplex vertex fixed fewer than
+ * a quarter of the unfixed groups; its positive duals are taken only after
+ * a pricing solve shows that no panel violates them.
+ *
+ * Fixed values are the master's primal z, which the current distribution
+ * attains, so the next master stays feasible; should rounding still make it
+ * infeasible, the library's remedy (lower every fixed value by 0.0001) is
+ * applied, logged and counted in the report.
+ *
+ * The final primal minimises ε subject to p_g ≥ q_g − ε. Count vectors
+ * then become real panels: per group, a small transportation LP decides
+ * which members take the seats of each count vector (a vertex keeps almost
+ * every share at 0 or 1), and systematic sampling turns the shares into a
+ * few panels, each member getting exactly their group's chance.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "kl-private.h"
+#include "kl-committees-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define EPS 0.0005                /* spec 4.10: the library's stopping tolerance, shown in gaps */
+#define PRICING_TOL 1e-7          /* a panel must beat the price μ by this to enter */
+#define POSITIVE_DUAL 1e-6        /* Y_g above this counts as positive */
+#define REDUCTION 0.0001          /* spec 4.10 */
+#define SAME_LEVEL 1e-7           /* two fixed values this close are one level */
+#define INTERIOR_BELOW 0.25       /* try the interior point when fewer were fixed */
+
+/* One panel up to interchangeable people: nonzero counts by group. */
+typedef struct {
+  guint n_entries;
+  guint *group;
+  guint *count;
+} CountVector;
+
+typedef struct {
+  KlAlgorithmContext *ctx;
+  KlCommitteeModel *model;
+  guint n;                      /* people */
+  guint n_groups;
+  guint *size;                  /* per group */
+  guint *group_of;              /* per person */
+  gboolean *covered;            /* per group */
+  double *fixed;                /* per group: q_g, or < 0 while unfixed */
+  guint n_unfixed;              /* covered groups not yet fixed */
+
+  GPtrArray *columns;           /* of CountVector */
+  GHashTable *index;            /* GBytes of a count vector → position + 1 */
+
+  KlLp *lp;
+  int z_col;
+  int *group_row;               /* per group: master row, -1 if not covered */
+  int sum_row;
+  GArray *lp_cols;              /* master column of each count vector */
+
+  double *prices;               /* per person */
+  double *duals;                /* per group: Y_g */
+
+  /* figures for the report and the benchmark */
+  guint rounds;
+  guint lp_solves;
+  guint pricing_solves;
+  guint reductions;
+  guint interior_solves;
+  guint interior_fixes;
+  GArray *level_values;         /* double */
+  GArray *level_counts;         /* guint: people fixed at that value */
+} Leximin;
+
+static void
+count_vector_free (CountVector *vector)
+{
+  g_free (vector->group);
+  g_free (vector->count);
+  g_free (vector);
+}
+
+static GBytes *
+count_vector_key (const CountVector *vector)
+{
+  g_autofree guint *pairs = g_new (guint, 2 * vector->n_entries + 1);
+
+  for (guint e = 0; e < vector->n_entries; e++)
+    {
+      pairs[2 * e] = vector->group[e];
+      pairs[2 * e + 1] = vector->count[e];
+    }
+  return g_bytes_new (pairs, 2 * vector->n_entries * sizeof (guint));
+}
+
+static CountVector *
+count_vector_new (Leximin     *self,
+                  const guint *committee)
+{
+  g_autofree guint *counts = g_new0 (guint, MAX (self->n_groups, 1));
+  CountVector *vector = g_new0 (CountVector, 1);
+  guint e = 0;
+
+  for (guint m = 0; m < self->ctx->k; m++)
+    if (counts[self->group_of[committee[m]]]++ == 0)
+      vector->n_entries++;
+  vector->group = g_new (guint, MAX (vector->n_entries, 1));
+  vector->count = g_new (guint, MAX (vector->n_entries, 1));
+  for (guint g = 0; g < self->n_groups; g++)
+    if (counts[g] > 0)
+      {
+        vector->group[e] = g;
+        vector->count[e++] = counts[g];
+      }
+  return vector;
+}
+
+/* ---- the master LP ------------------------------------------------------ */
+
+static void
+master_add_column (Leximin           *self,
+                   const CountVector *vector)
+{
+  g_autofree int *rows = g_new (int, vector->n_entries + 1);
+  g_autofree double *values = g_new (double, vector->n_entries + 1);
+  int col = kl_lp_add_col (self->lp, KL_LP_CONTINUOUS, 0, 1, 0);
+  guint n = 0;
+
+  for (guint e = 0; e < vector->n_entries; e++)
+    if (self->group_row[vector->group[e]] >= 0)
+      {
+        rows[n] = self->group_row[vector->group[e]];
+        values[n++] = (double) vector->count[e] / self->size[vector->group[e]];
+      }
+  rows[n] = self->sum_row;
+  values[n++] = 1;
+  kl_lp_set_col_coefficients (self->lp, col, n, rows, values);
+  g_array_append_val (self->lp_cols, col);
+}
+
+/* Adds a panel's count vector if it is new. */
+static gboolean
+add_committee (Leximin     *self,
+               const guint *committee)
+{
+  CountVector *vector = count_vector_new (self, committee);
+  g_autoptr(GBytes) key = count_vector_key (vector);
+
+  if (g_hash_table_contains (self->index, key))
+    {
+      count_vector_free (vector);
+      return FALSE;
+    }
+  g_ptr_array_add (self->columns, vector);
+  g_hash_table_insert (self->index, g_steal_pointer (&key), GUINT_TO_POINTER (self->columns->len));
+  if (self->lp != NULL)
+    master_add_column (self, vector);
+  return TRUE;
+}
+
+/* z's column: −1 in the row of every unfixed group. */
+static void
+master_set_z_column (Leximin *self)
+{
+  g_autofree int *rows = g_new (int, MAX (self->n_groups, 1));
+  g_autofree double *values = g_new (double, MAX (self->n_groups, 1));
+  int n = 0;
+
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->covered[g] && self->fixed[g] < 0)
+      {
+        rows[n] = self->group_row[g];
+        values[n++] = -1;
+      }
+  kl_lp_set_col_coefficients (self->lp, self->z_col, n, rows, values);
+}
+
+static void
+master_init (Leximin *self)
+{
+  self->lp = kl_lp_new (TRUE);
+  self->z_col = kl_lp_add_col (self->lp, KL_LP_CONTINUOUS, 0, 1, 1);
+  self->group_row = g_new (int, MAX (self->n_groups, 1));
+  self->lp_cols = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint g = 0; g < self->n_groups; g++)
+    self->group_row[g] = self->covered[g] ? kl_lp_add_row (self->lp, 0, KL_LP_INF, 0, NULL, NULL) : -1;
+  self->sum_row = kl_lp_add_row (self->lp, 1, 1, 0, NULL, NULL);
+  master_set_z_column (self);
+
+  for (guint c = 0; c < self->columns->len; c++)
+    master_add_column (self, g_ptr_array_index (self->columns, c));
+}
+
+static void
+fix_group (Leximin *self,
+           guint    g,
+           double   value)
+{
+  self->fixed[g] = MAX (value, 0);
+  self->n_unfixed--;
+  kl_lp_set_row_bounds (self->lp, self->group_row[g], self->fixed[g], KL_LP_INF);
+}
+
+/* ---- report ------------------------------------------------------------- */
+
+static char *
+percent (double value)
+{
+  return g_strdup_printf ("%.2f%%", value * 100);
+}
+
+static void
+report_iteration (Leximin *self,
+                  double   at_most,
+                  double   dual_objective,
+                  double   gap)
+{
+  g_autofree char *at_most_text = percent (at_most);
+  g_autofree char *dual_text = percent (dual_objective);
+  g_autofree char *gap_text = g_strdup_printf ("%.2f%% %s %.6f%%", gap * 100, gap <= EPS ? "≤" : ">", EPS * 100);
+  KlMessage *m;
+
+  if (self->ctx->report == NULL)
+    return;
+  m = kl_report_add_line (self->ctx->report, KL_LEVEL_NORMAL, "leximin_is_at_most");
+  kl_message_set_param (m, "at_most", at_most_text);
+  kl_message_set_param (m, "dual_obj_str", dual_text);
+  kl_message_set_param_int (m, "num_committees", self->columns->len);
+  kl_message_set_param (m, "gap_str", gap_text);
+}
+
+static void
+record_level (Leximin *self,
+              double   value,
+              guint    people)
+{
+  guint last = self->level_values->len;
+
+  if (last > 0 && fabs (g_array_index (self->level_values, double, last - 1) - value) <= SAME_LEVEL)
+    g_array_index (self->level_counts, guint, last - 1) += people;
+  else
+    {
+      g_array_append_val (self->level_values, value);
+      g_array_append_val (self->level_counts, people);
+    }
+}
+
+static void
+report_certificate (Leximin *self,
+                    double   epsilon,
+                    guint    n_panels)
+{
+  KlReport *report = self->ctx->report;
+  g_autofree char *epsilon_text = g_strdup_printf ("%.3g", epsilon);
+  g_autofree char *minimum_text = NULL;
+  KlMessage *m;
+
+  if (report == NULL)
+    return;
+
+  for (guint l = 0; l < self->level_values->len; l++)
+    {
+      g_autofree char *value = g_strdup_printf ("%.6f", g_array_index (self->level_values, double, l));
+
+      m = kl_report_add_line (report, KL_LEVEL_NORMAL, "leximin_level");
+      kl_message_set_param_int (m, "level", l + 1);
+      kl_message_set_param (m, "value", value);
+      kl_message_set_param_int (m, "count", g_array_index (self->level_counts, guint, l));
+    }
+
+  minimum_text = g_strdup_printf ("%.6f", self->level_values->len > 0
+                                            ? g_array_index (self->level_values, double, 0) : 0.0);
+  m = kl_report_add_line (report, KL_LEVEL_IMPORTANT, "leximin_value");
+  kl_message_set_param (m, "minimum", minimum_text);
+  kl_message_set_param_int (m, "levels", self->level_values->len);
+  kl_message_set_param_int (m, "rounds", self->rounds);
+  kl_message_set_param (m, "epsilon", epsilon_text);
+  kl_message_set_param_int (m, "reductions", self->reductions);
+  kl_message_set_param_int (m, "lp_solves", self->lp_solves);
+  kl_message_set_param_int (m, "pricing_solves", self->pricing_solves);
+  kl_message_set_param_int (m, "interior_solves", self->interior_solves);
+  kl_message_set_param_int (m, "interior_fixes", self->interior_fixes);
+  kl_message_set_param_int (m, "groups", self->n_groups);
+  kl_message_set_param_int (m, "count_vectors", self->columns->len);
+  kl_message_set_param_int (m, "panels", n_panels);
+}
+
+/* ---- one round ---------------------------------------------------------- */
+
+/* The duals of the master as group prices Y_g and person prices Y_g / s_g. */
+static void
+read_prices (Leximin  *self,
+             gboolean  interior)
+{
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      double dual = 0;
+
+      if (self->covered[g])
+        dual = interior ? kl_lp_get_interior_row_dual (self->lp, self->group_row[g])
+                        : kl_lp_get_row_dual (self->lp, self->group_row[g]);
+      /* A "≥" row of a maximisation has a dual ≤ 0 in GLPK's sign. */
+      self->duals[g] = MAX (-dual, 0);
+    }
+  for (guint i = 0; i < self->n; i++)
+    self->prices[i] = self->duals[self->group_of[i]] / self->size[self->group_of[i]];
+}
+
+/* Σ_g c_gB Y_g / s_g of the best panel, or a bound on it. */
+static gboolean
+price (Leximin   *self,
+       double     threshold,
+       guint     *committee,
+       KlPricing *pricing,
+       GError   **error)
+{
+  KlMipParams params;
+
+  kl_mip_params_init (&params);
+  params.stop_above = threshold;
+  params.stop_if_bound_below = threshold;
+  self->pricing_solves++;
+  return kl_committee_model_find (self->model, self->prices, &params, committee, pricing,
+                                  self->ctx->cancellable, error);
+}
+
+static double
+fixed_term (Leximin *self)
+{
+  double total = 0;
+
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->covered[g] && self->fixed[g] >= 0)
+      total += self->fixed[g] * self->duals[g];
+  return total;
+}
+
+static gboolean
+solve_master (Leximin  *self,
+              GError  **error)
+{
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      KlLpStatus status;
+
+      self->lp_solves++;
+      status = kl_lp_solve (self->lp, self->ctx->cancellable, &local_error);
+      if (status == KL_LP_OPTIMAL)
+        return TRUE;
+      if (status != KL_LP_INFEASIBLE)
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                         _("The leximin master problem could not be solved (%s)."), kl_lp_status_to_string (status));
+          return FALSE;
+        }
+
+      /* The fixed chances are attained by the last distribution, so only
+       * rounding can get here; the library's remedy, never silently. */
+      self->reductions++;
+      g_debug ("Leximin: fixed chances unattainable; lowering them by %g (reduction %u)",
+               REDUCTION, self->reductions);
+      if (self->ctx->report)
+        kl_message_set_param_int (kl_report_add_line (self->ctx->report, KL_LEVEL_NORMAL, "leximin_reduction"),
+                                  "count", self->reductions);
+      for (guint g = 0; g < self->n_groups; g++)
+        if (self->covered[g] && self->fixed[g] > 0)
+          {
+            self->fixed[g] = MAX (self->fixed[g] - REDUCTION, 0);
+            kl_lp_set_row_bounds (self->lp, self->group_row[g], self->fixed[g], KL_LP_INF);
+          }
+      if (self->reductions > self->n_groups + 10)
+        {
+          g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                               _("The leximin master problem stayed infeasible after lowering the fixed chances."));
+          return FALSE;
+        }
+    }
+}
+
+static guint
+n_people_fixed (Leximin *self)
+{
+  guint count = 0;
+
+  for (guint g = 0; g < self->n_groups; g++)
+    if (!self->covered[g] || self->fixed[g] >= 0)
+      count += self->size[g];
+  return count;
+}
+
+/* Column generation until no panel prices above μ; returns the level z. */
+static gboolean
+optimise_level (Leximin  *self,
+                guint    *committee,
+                double   *level,
+                GError  **error)
+{
+  for (guint t = 1; ; t++)
+    {
+      KlPricing pricing;
+      double z, mu, dual_objective, gap;
+
+      if (g_cancellable_set_error_if_cancelled (self->ctx->cancellable, error))
+        return FALSE;
+      if (!solve_master (self, error))
+        return FALSE;
+
+      z = kl_lp_get_objective (self->lp);
+      mu = kl_lp_get_row_dual (self->lp, self->sum_row);
+      read_prices (self, FALSE);
+      dual_objective = mu - fixed_term (self);
+
+      if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
+        return FALSE;
+      gap = MAX (MIN (pricing.bound, 1.0) - mu, 0);
+      report_iteration (self, MIN (dual_objective + gap, 1.0), dual_objective, gap);
+      kl_progress_update (self->ctx->progress, n_people_fixed (self),
+                          _("Level %u, iteration %u: %u panels, gap %.4f%%"),
+                          self->rounds, t, self->columns->len, gap * 100);
+
+      if (pricing.status == KL_LP_BOUND_REACHED || pricing.value <= mu + PRICING_TOL)
+        {
+          *level = z;
+          return TRUE;
+        }
+      if (!add_committee (self, committee))
+        {
+          /* Only rounding can price a known panel above μ. */
+          g_debug ("Leximin pricing returned a known panel; taking the level as optimal");
+          *level = z;
+          return TRUE;
+        }
+    }
+}
+
+/* Asks GLPK's interior point for an optimal dual nearer the middle of the
+ * optimal face; keeps its positive prices only if no panel violates them
+ * (then they are an optimal dual of the full problem). Returns how many
+ * more groups it fixed. */
+static gboolean
+fix_by_interior_point (Leximin  *self,
+                       double    level,
+                       guint    *committee,
+                       guint    *n_fixed,
+                       GError  **error)
+{
+  g_autofree gboolean *fix = g_new0 (gboolean, MAX (self->n_groups, 1));
+  KlPricing pricing;
+  double mu, best = 0;
+  KlLpStatus status;
+
+  *n_fixed = 0;
+  self->interior_solves++;
+  status = kl_lp_solve_interior (self->lp, self->ctx->cancellable, error);
+  if (status == KL_LP_ERROR && error != NULL && *error != NULL)
+    return FALSE;
+  if (status != KL_LP_OPTIMAL)
+    return TRUE;
+
+  read_prices (self, TRUE);
+  mu = kl_lp_get_interior_row_dual (self->lp, self->sum_row);
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->covered[g] && self->fixed[g] < 0)
+      best = MAX (best, self->duals[g]);
+
+  /* Its own objective must match the simplex optimum, and no panel may
+   * price above μ: then these duals are optimal for all panels too. */
+  if (fabs (kl_lp_get_interior_objective (self->lp) - level) > 1e-7)
+    return TRUE;
+  if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
+    return FALSE;
+  if (pricing.status != KL_LP_BOUND_REACHED && pricing.value > mu + PRICING_TOL)
+    return TRUE;
+
+  /* Interior duals are never exactly 0: only clearly positive ones count. */
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->covered[g] && self->fixed[g] < 0 && self->duals[g] > MAX (POSITIVE_DUAL, 1e-3 * best))
+      fix[g] = TRUE;
+  for (guint g = 0; g < self->n_groups; g++)
+    if (fix[g])
+      {
+        fix_group (self, g, level);
+        (*n_fixed)++;
+      }
+  return TRUE;
+}
+
+static gboolean
+run_round (Leximin  *self,
+           guint    *committee,
+           double   *level,
+           GError  **error)
+{
+  double best = -1;
+  guint n_fixed = 0, before = self->n_unfixed, argmax = 0;
+
+  self->rounds++;
+  if (!optimise_level (self, committee, level, error))
+    return FALSE;
+
+  /* The simplex duals are optimal for every panel: each positive one fixes
+   * its group exactly (complementary slackness). */
+  read_prices (self, FALSE);
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->covered[g] && self->fixed[g] < 0)
+      {
+        if (self->duals[g] > best)
+          {
+            best = self->duals[g];
+            argmax = g;
+          }
+        if (self->duals[g] > POSITIVE_DUAL)
+          {
+            fix_group (self, g, *level);
+            n_fixed++;
+          }
+      }
+
+  /* The unfixed duals add up to 1, so one of them is at least 1/|U|: only
+   * a degenerate solver answer gets here. Progress is guaranteed anyway. */
+  if (n_fixed == 0)
+    {
+      g_debug ("Leximin: no positive dual; fixing the group with the largest (%g)", best);
+      fix_group (self, argmax, *level);
+      n_fixed++;
+    }
+
+  if (self->n_unfixed > 0 && n_fixed < INTERIOR_BELOW * before)
+    {
+      guint more = 0;
+
+      if (!fix_by_interior_point (self, *level, committee, &more, error))
+        return FALSE;
+      self->interior_fixes += more;
+    }
+
+  master_set_z_column (self);
+  return TRUE;
+}
+
+/* ---- the final primal --------------------------------------------------- */
+
+/* minimise ε  s.t.  p_g + ε ≥ q_g,  Σ x_B = 1 */
+static gboolean
+final_primal (Leximin  *self,
+              double   *x,
+              double   *epsilon,
+              GError  **error)
+{
+  g_autoptr(KlLp) lp = kl_lp_new (FALSE);
+  g_autofree int *row = g_new (int, MAX (self->n_groups, 1));
+  g_autofree int *rows = g_new (int, MAX (self->n_groups, 1) + 1);
+  g_autofree double *values = g_new (double, MAX (self->n_groups, 1) + 1);
+  int epsilon_col = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, KL_LP_INF, 1);
+  int sum_row, first_col = 0;
+  double total = 0;
+  KlLpStatus status;
+  int one_col[1] = { epsilon_col };
+  double one[1] = { 1 };
+
+  for (guint g = 0; g < self->n_groups; g++)
+    row[g] = self->covered[g] ? kl_lp_add_row (lp, self->fixed[g], KL_LP_INF, 1, one_col, one) : -1;
+  sum_row = kl_lp_add_row (lp, 1, 1, 0, NULL, NULL);
+
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      const CountVector *vector = g_ptr_array_index (self->columns, c);
+      int col = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
+      int n = 0;
+
+      if (c == 0)
+        first_col = col;
+      for (guint e = 0; e < vector->n_entries; e++)
+        if (row[vector->group[e]] >= 0)
+          {
+            rows[n] = row[vector->group[e]];
+            values[n++] = (double) vector->count[e] / self->size[vector->group[e]];
+          }
+      rows[n] = sum_row;
+      values[n++] = 1;
+      kl_lp_set_col_coefficients (lp, col, n, rows, values);
+    }
+
+  self->lp_solves++;
+  status = kl_lp_solve (lp, self->ctx->cancellable, error);
+  if (status != KL_LP_OPTIMAL)
+    {
+      if (status != KL_LP_ERROR || (error != NULL && *error == NULL))
+        g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                     _("The leximin final problem could not be solved (%s)."), kl_lp_status_to_string (status));
+      return FALSE;
+    }
+
+  *epsilon = MAX (kl_lp_get_objective (lp), 0);
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      x[c] = CLAMP (kl_lp_get_value (lp, first_col + (int) c), 0, 1);
+      total += x[c];
+    }
+  for (guint c = 0; c < self->columns->len; c++)
+    x[c] /= total;
+  return TRUE;
+}
+
+/* ---- from count vectors to panels -------------------------------------- */
+
+#define SHARE_SNAP 1e-9
+#define PIECE_MIN 1e-12
+
+/* Per group: for each count vector in the support, each member's share of
+ * its seats (in [0, 1], summing to the count), such that every member's
+ * chance Σ_B x_B share is the group's. A vertex of this transportation LP
+ * keeps almost every share at 0 or 1. Shares are stored per
+ * (support position, member position in group). */
+static gboolean
+group_shares (Leximin       *self,
+              guint          g,
+              const guint   *support,
+              guint          n_support,
+              const double  *x,
+              const guint  **counts,
+              double        *shares,
+              GError       **error)
+{
+  guint s = self->size[g];
+  gboolean trivial = TRUE;
+  double need = 0;
+
+  for (guint b = 0; b < n_support; b++)
+    {
+      guint c = counts[b][g];
+
+      for (guint m = 0; m < s; m++)
+        shares[b * s + m] = c == s ? 1 : 0;
+      if (c > 0 && c < s)
+        {
+          trivial = FALSE;
+          need += x[support[b]] * c / s;
+        }
+    }
+  if (trivial)
+    return TRUE;
+
+  {
+    g_autoptr(KlLp) lp = kl_lp_new (FALSE);
+    g_autofree int *member_row = g_new (int, s);
+    g_autofree int *cols = g_new (int, s);
+    g_autofree double *ones = g_new (double, s);
+    g_autofree int *col_of = g_new (int, n_support * s);
+    KlLpStatus status;
+
+    for (guint m = 0; m < s; m++)
+      {
+        member_row[m] = kl_lp_add_row (lp, need, need, 0, NULL, NULL);
+        ones[m] = 1;
+      }
+    for (guint b = 0; b < n_support; b++)
+      {
+        guint c = counts[b][g];
+
+        if (c == 0 || c == s)
+          continue;
+        for (guint m = 0; m < s; m++)
+          {
+            int row_index[1] = { member_row[m] };
+            double weight[1] = { x[support[b]] };
+
+            col_of[b * s + m] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
+            kl_lp_set_col_coefficients (lp, col_of[b * s + m], 1, row_index, weight);
+            cols[m] = col_of[b * s + m];
+          }
+        kl_lp_add_row (lp, c, c, s, cols, ones);
+      }
+
+    self->lp_solves++;
+    status = kl_lp_solve (lp, self->ctx->cancellable, error);
+    if (status != KL_LP_OPTIMAL)
+      {
+        if (status != KL_LP_ERROR || (error != NULL && *error == NULL))
+          g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                       _("The seats of a leximin panel could not be shared out (%s)."),
+                       kl_lp_status_to_string (status));
+        return FALSE;
+      }
+
+    for (guint b = 0; b < n_support; b++)
+      {
+        guint c = counts[b][g];
+        double total = 0;
+
+        if (c == 0 || c == s)
+          continue;
+        for (guint m = 0; m < s; m++)
+          {
+            double share = CLAMP (kl_lp_get_value (lp, col_of[b * s + m]), 0, 1);
+
+            if (share < SHARE_SNAP)
+              share = 0;
+            else if (share > 1 - SHARE_SNAP)
+              share = 1;
+            shares[b * s + m] = share;
+            total += share;
+          }
+        /* Exactly c seats: absorb rounding in the cumulative sums. */
+        for (guint m = 0; m < s && total > 0; m++)
+          shares[b * s + m] *= c / total;
+      }
+  }
+  return TRUE;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+/* Systematic sampling: at u ∈ [0, 1), the members whose cumulative share
+ * interval [S_m, S_m+1) holds one of u, u+1, …, u+c−1. */
+static guint
+pick_members (const guint  *members,
+              guint         s,
+              const double *share,
+              guint         c,
+              double        u,
+              guint        *out)
+{
+  double cumulative = 0;
+  guint taken = 0, j = 0;
+
+  for (guint m = 0; m < s && j < c; m++)
+    {
+      double next = m + 1 == s ? c : cumulative + share[m];
+      gboolean picked = FALSE;
+
+      while (j < c && u + j < next)
+        {
+          if (u + j >= cumulative && !picked)
+            {
+              out[taken++] = members[m];
+              picked = TRUE;
+            }
+          j++;
+        }
+      cumulative = next;
+    }
+  return taken;
+}
+
+static gboolean
+build_distribution (Leximin         *self,
+                    const double    *x,
+                    KlDistribution  *distribution,
+                    GError         **error)
+{
+  guint k = self->ctx->k;
+  g_autofree guint *support = g_new (guint, MAX (self->columns->len, 1));
+  g_autofree const guint **counts = NULL;
+  g_autoptr(GPtrArray) count_storage = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) shares = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree guint *panel = g_new (guint, MAX (k, 1));
+  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_support = 0;
+
+  for (guint c = 0; c < self->columns->len; c++)
+    if (x[c] > PIECE_MIN)
+      support[n_support++] = c;
+
+  counts = g_new (const guint *, MAX (n_support, 1));
+  for (guint b = 0; b < n_support; b++)
+    {
+      const CountVector *vector = g_ptr_array_index (self->columns, support[b]);
+      guint *dense = g_new0 (guint, MAX (self->n_groups, 1));
+
+      for (guint e = 0; e < vector->n_entries; e++)
+        dense[vector->group[e]] = vector->count[e];
+      g_ptr_array_add (count_storage, dense);
+      counts[b] = dense;
+    }
+
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      double *group_share = g_new (double, MAX (n_support * self->size[g], 1));
+
+      g_ptr_array_add (shares, group_share);
+      if (g_cancellable_set_error_if_cancelled (self->ctx->cancellable, error))
+        return FALSE;
+      if (!group_shares (self, g, support, n_support, x, counts, group_share, error))
+        return FALSE;
+    }
+
+  for (guint b = 0; b < n_support; b++)
+    {
+      double start = 0;
+
+      /* Where some member's interval starts, the picked set changes. */
+      g_array_set_size (cuts, 0);
+      g_array_append_val (cuts, start);
+      for (guint g = 0; g < self->n_groups; g++)
+        {
+          const double *share = (const double *) g_ptr_array_index (shares, g) + b * self->size[g];
+          double cumulative = 0;
+
+          if (counts[b][g] == 0 || counts[b][g] == self->size[g])
+            continue;
+          for (guint m = 0; m < self->size[g]; m++)
+            {
+              double cut = cumulative - floor (cumulative);
+
+              if (cut > PIECE_MIN && cut < 1 - PIECE_MIN)
+                g_array_append_val (cuts, cut);
+              cumulative += share[m];
+            }
+        }
+      g_array_sort (cuts, compare_double);
+
+      for (guint p = 0; p < cuts->len; p++)
+        {
+          double from = g_array_index (cuts, double, p);
+          double to = p + 1 < cuts->len ? g_array_index (cuts, double, p + 1) : 1.0;
+          double u = (from + to) / 2, probability = x[support[b]] * (to - from);
+          guint taken = 0;
+          g_autoptr(GBytes) key = NULL;
+          gpointer position;
+
+          if (to - from <= PIECE_MIN)
+            continue;
+          for (guint g = 0; g < self->n_groups; g++)
+            {
+              const guint *members;
+              guint s = kl_committee_model_get_group (self->model, g, &members);
+              guint c = counts[b][g];
+
+              if (c == 0)
+                continue;
+              if (taken + c > k ||
+                  pick_members (members, s, (const double *) g_ptr_array_index (shares, g) + b * s,
+                                c, u, panel + taken) != c)
+                {
+                  g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                                       _("A leximin panel could not be made from its counts."));
+                  return FALSE;
+                }
+              taken += c;
+            }
+          if (taken != k)
+            {
+              g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                                   _("A leximin panel could not be made from its counts."));
+              return FALSE;
+            }
+          qsort (panel, k, sizeof (guint), compare_uint);
+
+          key = g_bytes_new (panel, k * sizeof (guint));
+          if (g_hash_table_lookup_extended (seen, key, NULL, &position))
+            g_array_index (distribution->probabilities, double, GPOINTER_TO_UINT (position)) += probability;
+          else
+            {
+              g_hash_table_insert (seen, g_steal_pointer (&key),
+                                   GUINT_TO_POINTER (distribution->committees->len));
+              g_ptr_array_add (distribution->committees, g_memdup2 (panel, k * sizeof (guint)));
+              g_array_append_val (distribution->probabilities, probability);
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static void
+leximin_clear (Leximin *self)
+{
+  g_free (self->size);
+  g_free (self->group_of);
+  g_free (self->covered);
+  g_free (self->fixed);
+  g_clear_pointer (&self->columns, g_ptr_array_unref);
+  g_clear_pointer (&self->index, g_hash_table_unref);
+  g_clear_pointer (&self->lp, kl_lp_free);
+  g_free (self->group_row);
+  g_clear_pointer (&self->lp_cols, g_array_unref);
+  g_free (self->prices);
+  g_free (self->duals);
+  g_clear_pointer (&self->level_values, g_array_unref);
+  g_clear_pointer (&self->level_counts, g_array_unref);
+}
+
+static void
+leximin_init (Leximin            *self,
+              KlAlgorithmContext *ctx,
+              KlCommitteeModel   *model,
+              KlCommittees       *committees)
+{
+  self->ctx = ctx;
+  self->model = model;
+  self->n = committees->n;
+  self->n_groups = kl_committee_model_get_n_groups (model);
+  self->size = g_new (guint, MAX (self->n_groups, 1));
+  self->group_of = g_new (guint, MAX (self->n, 1));
+  self->covered = g_new0 (gboolean, MAX (self->n_groups, 1));
+  self->fixed = g_new (double, MAX (self->n_groups, 1));
+  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) count_vector_free);
+  self->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  self->prices = g_new0 (double, MAX (self->n, 1));
+  self->duals = g_new0 (double, MAX (self->n_groups, 1));
+  self->level_values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->level_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      const guint *members;
+
+      self->size[g] = kl_committee_model_get_group (model, g, &members);
+      self->fixed[g] = -1;
+      for (guint m = 0; m < self->size[g]; m++)
+        {
+          self->group_of[members[m]] = g;
+          /* Interchangeable people are covered together. */
+          self->covered[g] |= committees->covered[members[m]];
+        }
+      if (self->covered[g])
+        self->n_unfixed++;
+      else
+        self->fixed[g] = 0;
+    }
+
+  for (guint c = 0; c < committees->list->len; c++)
+    add_committee (self, g_ptr_array_index (committees->list, c));
+}
+
+/**
+ * kl_leximin_run:
+ *
+ * The leximin distribution, with a certificate in the report: the value
+ * and size of each level, the final ε, rounds and solves.
+ */
+KlDistribution *
+kl_leximin_run (KlAlgorithmContext  *ctx,
+                GError             **error)
+{
+  g_autoptr(KlCommitteeModel) model = NULL;
+  g_autoptr(KlCommittees) committees = NULL;
+  g_autoptr(KlDistribution) distribution = NULL;
+  g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
+  g_autofree double *x = NULL;
+  guint n = kl_pool_get_n_people (ctx->pool);
+  Leximin self = { 0 };
+  double epsilon = 0;
+  gboolean ok = TRUE;
+
+  if (ctx->report)
+    kl_report_add_line (ctx->report, KL_LEVEL_NORMAL, "using_leximin_algorithm");
+
+  model = kl_committees_build_model (ctx, committee, error);
+  if (model == NULL)
+    return NULL;
+  committees = kl_committees_initial (ctx, model, 3 * n, error);
+  if (committees == NULL)
+    return NULL;
+
+  leximin_init (&self, ctx, model, committees);
+  if (n_people_fixed (&self) > 0)
+    record_level (&self, 0, n_people_fixed (&self));
+  master_init (&self);
+
+  kl_progress_start (ctx->progress, KL_PHASE_LEXIMIN_OUTER, n,
+                     _("Fixing the probabilities of %u people"), n);
+  while (self.n_unfixed > 0 && ok)
+    {
+      guint before = n_people_fixed (&self);
+      double level = 0;
+
+      kl_progress_update (ctx->progress, before, _("%u of %u probabilities fixed"), before, n);
+      g_debug ("Leximin: %u of %u probabilities fixed", before, n);
+      /* Each round fixes a group: never more rounds than groups. */
+      g_assert (self.rounds < self.n_groups);
+      ok = run_round (&self, committee, &level, error);
+      if (ok)
+        record_level (&self, level, n_people_fixed (&self) - before);
+    }
+  if (ok)
+    kl_progress_update (ctx->progress, n_people_fixed (&self), _("%u of %u probabilities fixed"),
+                        n_people_fixed (&self), n);
+  kl_progress_end (ctx->progress);
+
+  if (ok)
+    {
+      x = g_new0 (double, MAX (self.columns->len, 1));
+      distribution = kl_distribution_new ();
+      ok = final_primal (&self, x, &epsilon, error) &&
+           build_distribution (&self, x, distribution, error);
+    }
+  if (ok)
+    report_certificate (&self, epsilon, distribution->committees->len);
+
+  leximin_clear (&self);
+  return ok ? g_steal_pointer (&distribution) : NULL;
+}
