@@ -168,6 +168,8 @@ master_add_column (Leximin           *self,
   values[n++] = 1;
   kl_lp_set_col_coefficients (self->lp, col, n, rows, values);
   g_array_append_val (self->lp_cols, col);
+  /* A new column keeps the basis primal feasible. */
+  kl_lp_set_warm_method (self->lp, KL_LP_METHOD_PRIMAL);
 }
 
 /* Adds a panel's count vector if it is new. */
@@ -232,6 +234,8 @@ fix_group (Leximin *self,
   self->fixed[g] = MAX (value, 0);
   self->n_unfixed--;
   kl_lp_set_row_bounds (self->lp, self->group_row[g], self->fixed[g], KL_LP_INF);
+  /* A changed bound keeps the basis dual feasible. */
+  kl_lp_set_warm_method (self->lp, KL_LP_METHOD_DUAL);
 }
 
 /* ---- report ------------------------------------------------------------- */
@@ -322,16 +326,14 @@ report_certificate (Leximin *self,
 
 /* The duals of the master as group prices Y_g and person prices Y_g / s_g. */
 static void
-read_prices (Leximin  *self,
-             gboolean  interior)
+read_prices (Leximin *self)
 {
   for (guint g = 0; g < self->n_groups; g++)
     {
       double dual = 0;
 
       if (self->covered[g])
-        dual = interior ? kl_lp_get_interior_row_dual (self->lp, self->group_row[g])
-                        : kl_lp_get_row_dual (self->lp, self->group_row[g]);
+        dual = kl_lp_get_row_dual (self->lp, self->group_row[g]);
       /* A "≥" row of a maximisation has a dual ≤ 0 in GLPK's sign. */
       self->duals[g] = MAX (-dual, 0);
     }
@@ -444,7 +446,7 @@ optimise_level (Leximin  *self,
 
       z = kl_lp_get_objective (self->lp);
       mu = kl_lp_get_row_dual (self->lp, self->sum_row);
-      read_prices (self, FALSE);
+      read_prices (self);
       dual_objective = mu - fixed_term (self);
 
       if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
@@ -494,15 +496,15 @@ fix_by_interior_point (Leximin  *self,
   if (status != KL_LP_OPTIMAL)
     return TRUE;
 
-  read_prices (self, TRUE);
-  mu = kl_lp_get_interior_row_dual (self->lp, self->sum_row);
+  read_prices (self);
+  mu = kl_lp_get_row_dual (self->lp, self->sum_row);
   for (guint g = 0; g < self->n_groups; g++)
     if (self->covered[g] && self->fixed[g] < 0)
       best = MAX (best, self->duals[g]);
 
   /* Its own objective must match the simplex optimum, and no panel may
    * price above μ: then these duals are optimal for all panels too. */
-  if (fabs (kl_lp_get_interior_objective (self->lp) - level) > 1e-7)
+  if (fabs (kl_lp_get_objective (self->lp) - level) > 1e-7)
     return TRUE;
   if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
     return FALSE;
@@ -537,7 +539,7 @@ run_round (Leximin  *self,
 
   /* The simplex duals are optimal for every panel: each positive one fixes
    * its group exactly (complementary slackness). */
-  read_prices (self, FALSE);
+  read_prices (self);
   for (guint g = 0; g < self->n_groups; g++)
     if (self->covered[g] && self->fixed[g] < 0)
       {

@@ -111,7 +111,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlLp, kl_lp_free)
 /* For leximin: changing a row's bounds, interior point. */
 void        kl_lp_set_row_bounds (KlLp *lp, int row, double lower, double upper);
 KlLpStatus  kl_lp_solve_interior (KlLp *lp, GCancellable *cancellable, GError **error);
-double      kl_lp_get_interior_objective (KlLp *lp);
-double      kl_lp_get_interior_row_dual (KlLp *lp, int row);
 
 G_END_DECLS

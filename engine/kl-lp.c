@@ -853,59 +853,24 @@ kl_lp_set_row_bounds (KlLp   *self,
                     lower > -KL_LP_INF ? lower : 0, upper < KL_LP_INF ? upper : 0);
 }
 
-static int
-call_interior (glp_prob *prob,
-               gpointer  data)
-{
-  return glp_interior (prob, data);
-}
-
 /**
  * kl_lp_solve_interior:
  *
  * GLPK's primal-dual interior-point method (no crossover): an optimum in
  * the relative interior of the optimal face, as far as GLPK gets there.
- * Read it with kl_lp_get_interior_value() and kl_lp_get_interior_row_dual().
- * The simplex basis is left as it was.
+ * kl_lp_get_objective(), kl_lp_get_value() and kl_lp_get_row_dual() read
+ * it until the next solve; the simplex basis is kept for that solve. It
+ * cannot be interrupted: use it on LPs that take a fraction of a second.
  */
 KlLpStatus
 kl_lp_solve_interior (KlLp          *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  glp_iptcp params;
-  int result = 0;
-
   if (!check_alive (self, error))
     return KL_LP_ERROR;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return KL_LP_ERROR;
-
-  glp_init_iptcp (&params);
-  params.msg_lev = GLP_MSG_OFF;
-  if (!guarded (call_interior, self->prob, &params, &result, error))
-    return KL_LP_ERROR;
-  if (result == GLP_ENOPFS)
-    return KL_LP_INFEASIBLE;
-  if (result == GLP_ENODFS)
-    return KL_LP_UNBOUNDED;
-  if (result != 0)
-    {
-      g_set_error (error, KL_ERROR, KL_ERROR_SOLVER, _("The GLPK interior-point method failed (code %d)."), result);
-      return KL_LP_ERROR;
-    }
-  return map_status (glp_ipt_status (self->prob));
-}
-
-double
-kl_lp_get_interior_objective (KlLp *self)
-{
-  return glp_ipt_obj_val (self->prob);
-}
-
-double
-kl_lp_get_interior_row_dual (KlLp *self,
-                             int   row)
-{
-  return glp_ipt_row_dual (self->prob, row + 1);
+  self->stats.solves++;
+  return solve_interior (self, error);
 }
