@@ -472,10 +472,11 @@ optimise_level (Leximin  *self,
     }
 }
 
-/* Asks GLPK's interior point for an optimal dual nearer the middle of the
- * optimal face; keeps its positive prices only if no panel violates them
- * (then they are an optimal dual of the full problem). Returns how many
- * more groups it fixed. */
+/* With the groups the simplex duals fixed set aside, solves the master
+ * again by GLPK's interior point, whose dual lies nearer the middle of the
+ * optimal face than a vertex. If the level stays the same and no panel
+ * prices above its μ (so its duals are optimal for all panels), every
+ * group with a clearly positive dual is fixed at the level too. */
 static gboolean
 fix_by_interior_point (Leximin  *self,
                        double    level,
@@ -509,7 +510,11 @@ fix_by_interior_point (Leximin  *self,
   if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
     return FALSE;
   if (pricing.status != KL_LP_BOUND_REACHED && pricing.value > mu + PRICING_TOL)
-    return TRUE;
+    {
+      /* Not optimal for all panels after all; keep the panel for later. */
+      add_committee (self, committee);
+      return TRUE;
+    }
 
   /* Interior duals are never exactly 0: only clearly positive ones count. */
   for (guint g = 0; g < self->n_groups; g++)
@@ -564,6 +569,8 @@ run_round (Leximin  *self,
       n_fixed++;
     }
 
+  master_set_z_column (self);
+
   if (self->n_unfixed > 0 && n_fixed < INTERIOR_BELOW * before)
     {
       guint more = 0;
@@ -571,9 +578,9 @@ run_round (Leximin  *self,
       if (!fix_by_interior_point (self, *level, committee, &more, error))
         return FALSE;
       self->interior_fixes += more;
+      if (more > 0)
+        master_set_z_column (self);
     }
-
-  master_set_z_column (self);
   return TRUE;
 }
 
