@@ -61,7 +61,7 @@
 #define POSITIVE_DUAL 1e-6        /* Y_g above this counts as positive */
 #define REDUCTION 0.0001          /* spec 4.10 */
 #define SAME_LEVEL 1e-7           /* two fixed values this close are one level */
-#define INTERIOR_BELOW 0.25       /* try the interior point when fewer were fixed */
+#define FIX_SLACK 1e-9            /* fixed values sit this far below the level attained */
 
 /* One panel up to interchangeable people: nonzero counts by group. */
 typedef struct {
@@ -98,8 +98,6 @@ typedef struct {
   guint lp_solves;
   guint pricing_solves;
   guint reductions;
-  guint interior_solves;
-  guint interior_fixes;
   GArray *level_values;         /* double */
   GArray *level_counts;         /* guint: people fixed at that value */
 } Leximin;
@@ -145,6 +143,44 @@ count_vector_new (Leximin     *self,
         vector->count[e++] = counts[g];
       }
   return vector;
+}
+
+/* ---- progress ----------------------------------------------------------- */
+
+static guint
+n_people_fixed (Leximin *self)
+{
+  guint count = 0;
+
+  for (guint g = 0; g < self->n_groups; g++)
+    if (!self->covered[g] || self->fixed[g] >= 0)
+      count += self->size[g];
+  return count;
+}
+
+/* Long solves report from inside, so the bar moves at least once a second. */
+static void
+on_pricing_progress (gpointer data,
+                     double   elapsed_seconds,
+                     double   incumbent,
+                     double   bound)
+{
+  Leximin *self = data;
+
+  kl_progress_update (self->ctx->progress, n_people_fixed (self),
+                      _("Level %u: searching for a better panel (%.0f s)"), self->rounds, elapsed_seconds);
+}
+
+static void
+on_master_progress (gpointer data,
+                    double   elapsed_seconds,
+                    double   incumbent,
+                    double   bound)
+{
+  Leximin *self = data;
+
+  kl_progress_update (self->ctx->progress, n_people_fixed (self),
+                      _("Level %u: solving the master problem (%.0f s)"), self->rounds, elapsed_seconds);
 }
 
 /* ---- the master LP ------------------------------------------------------ */
@@ -213,6 +249,7 @@ static void
 master_init (Leximin *self)
 {
   self->lp = kl_lp_new (TRUE);
+  kl_lp_set_progress (self->lp, on_master_progress, self);
   self->z_col = kl_lp_add_col (self->lp, KL_LP_CONTINUOUS, 0, 1, 1);
   self->group_row = g_new (int, MAX (self->n_groups, 1));
   self->lp_cols = g_array_new (FALSE, FALSE, sizeof (int));
@@ -226,12 +263,15 @@ master_init (Leximin *self)
     master_add_column (self, g_ptr_array_index (self->columns, c));
 }
 
+/* The level is attained by the current distribution up to the simplex
+ * tolerance; the fixed value sits a hair below, so that rounding cannot make
+ * the next master infeasible. */
 static void
 fix_group (Leximin *self,
            guint    g,
            double   value)
 {
-  self->fixed[g] = MAX (value, 0);
+  self->fixed[g] = MAX (value - FIX_SLACK, 0);
   self->n_unfixed--;
   kl_lp_set_row_bounds (self->lp, self->group_row[g], self->fixed[g], KL_LP_INF);
   /* A changed bound keeps the basis dual feasible. */
@@ -315,8 +355,6 @@ report_certificate (Leximin *self,
   kl_message_set_param_int (m, "reductions", self->reductions);
   kl_message_set_param_int (m, "lp_solves", self->lp_solves);
   kl_message_set_param_int (m, "pricing_solves", self->pricing_solves);
-  kl_message_set_param_int (m, "interior_solves", self->interior_solves);
-  kl_message_set_param_int (m, "interior_fixes", self->interior_fixes);
   kl_message_set_param_int (m, "groups", self->n_groups);
   kl_message_set_param_int (m, "count_vectors", self->columns->len);
   kl_message_set_param_int (m, "panels", n_panels);
@@ -354,6 +392,8 @@ price (Leximin   *self,
   kl_mip_params_init (&params);
   params.stop_above = threshold;
   params.stop_if_bound_below = threshold;
+  params.progress = on_pricing_progress;
+  params.progress_data = self;
   self->pricing_solves++;
   return kl_committee_model_find (self->model, self->prices, &params, committee, pricing,
                                   self->ctx->cancellable, error);
@@ -374,6 +414,8 @@ static gboolean
 solve_master (Leximin  *self,
               GError  **error)
 {
+  gboolean retried = FALSE;
+
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
@@ -394,7 +436,15 @@ solve_master (Leximin  *self,
         }
 
       /* The fixed chances are attained by the last distribution, so only
-       * rounding can get here; the library's remedy, never silently. */
+       * rounding can get here. The dual simplex is the method most easily
+       * fooled by it: ask the primal first, then use the library's remedy,
+       * never silently. */
+      if (!retried)
+        {
+          retried = TRUE;
+          kl_lp_set_warm_method (self->lp, KL_LP_METHOD_PRIMAL);
+          continue;
+        }
       self->reductions++;
       g_debug ("Leximin: fixed chances unattainable; lowering them by %g (reduction %u)",
                REDUCTION, self->reductions);
@@ -414,17 +464,6 @@ solve_master (Leximin  *self,
           return FALSE;
         }
     }
-}
-
-static guint
-n_people_fixed (Leximin *self)
-{
-  guint count = 0;
-
-  for (guint g = 0; g < self->n_groups; g++)
-    if (!self->covered[g] || self->fixed[g] >= 0)
-      count += self->size[g];
-  return count;
 }
 
 /* Column generation until no panel prices above μ; returns the level z. */
@@ -472,63 +511,6 @@ optimise_level (Leximin  *self,
     }
 }
 
-/* With the groups the simplex duals fixed set aside, solves the master
- * again by GLPK's interior point, whose dual lies nearer the middle of the
- * optimal face than a vertex. If the level stays the same and no panel
- * prices above its μ (so its duals are optimal for all panels), every
- * group with a clearly positive dual is fixed at the level too. */
-static gboolean
-fix_by_interior_point (Leximin  *self,
-                       double    level,
-                       guint    *committee,
-                       guint    *n_fixed,
-                       GError  **error)
-{
-  g_autofree gboolean *fix = g_new0 (gboolean, MAX (self->n_groups, 1));
-  KlPricing pricing;
-  double mu, best = 0;
-  KlLpStatus status;
-
-  *n_fixed = 0;
-  self->interior_solves++;
-  status = kl_lp_solve_interior (self->lp, self->ctx->cancellable, error);
-  if (status == KL_LP_ERROR && error != NULL && *error != NULL)
-    return FALSE;
-  if (status != KL_LP_OPTIMAL)
-    return TRUE;
-
-  read_prices (self);
-  mu = kl_lp_get_row_dual (self->lp, self->sum_row);
-  for (guint g = 0; g < self->n_groups; g++)
-    if (self->covered[g] && self->fixed[g] < 0)
-      best = MAX (best, self->duals[g]);
-
-  /* Its own objective must match the simplex optimum, and no panel may
-   * price above μ: then these duals are optimal for all panels too. */
-  if (fabs (kl_lp_get_objective (self->lp) - level) > 1e-7)
-    return TRUE;
-  if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
-    return FALSE;
-  if (pricing.status != KL_LP_BOUND_REACHED && pricing.value > mu + PRICING_TOL)
-    {
-      /* Not optimal for all panels after all; keep the panel for later. */
-      add_committee (self, committee);
-      return TRUE;
-    }
-
-  /* Interior duals are never exactly 0: only clearly positive ones count. */
-  for (guint g = 0; g < self->n_groups; g++)
-    if (self->covered[g] && self->fixed[g] < 0 && self->duals[g] > MAX (POSITIVE_DUAL, 1e-3 * best))
-      fix[g] = TRUE;
-  for (guint g = 0; g < self->n_groups; g++)
-    if (fix[g])
-      {
-        fix_group (self, g, level);
-        (*n_fixed)++;
-      }
-  return TRUE;
-}
-
 static gboolean
 run_round (Leximin  *self,
            guint    *committee,
@@ -536,7 +518,7 @@ run_round (Leximin  *self,
            GError  **error)
 {
   double best = -1;
-  guint n_fixed = 0, before = self->n_unfixed, argmax = 0;
+  guint n_fixed = 0, argmax = 0;
 
   self->rounds++;
   if (!optimise_level (self, committee, level, error))
@@ -570,17 +552,6 @@ run_round (Leximin  *self,
     }
 
   master_set_z_column (self);
-
-  if (self->n_unfixed > 0 && n_fixed < INTERIOR_BELOW * before)
-    {
-      guint more = 0;
-
-      if (!fix_by_interior_point (self, *level, committee, &more, error))
-        return FALSE;
-      self->interior_fixes += more;
-      if (more > 0)
-        master_set_z_column (self);
-    }
   return TRUE;
 }
 

@@ -108,8 +108,7 @@ gboolean    kl_lp_provoke_fatal_error (GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlLp, kl_lp_free)
 
-/* For leximin: changing a row's bounds, interior point. */
+/* For leximin: changing a row's bounds. */
 void        kl_lp_set_row_bounds (KlLp *lp, int row, double lower, double upper);
-KlLpStatus  kl_lp_solve_interior (KlLp *lp, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -841,7 +841,7 @@ kl_lp_provoke_fatal_error (GError **error)
   return guarded (call_invalid, lp->prob, NULL, &result, error);
 }
 
-/* ---- for leximin: changing a row's bounds, interior point ---------------- */
+/* ---- for leximin: changing a row's bounds -------------------------------- */
 
 void
 kl_lp_set_row_bounds (KlLp   *self,
@@ -851,26 +851,4 @@ kl_lp_set_row_bounds (KlLp   *self,
 {
   glp_set_row_bnds (self->prob, row + 1, bound_type (lower, upper),
                     lower > -KL_LP_INF ? lower : 0, upper < KL_LP_INF ? upper : 0);
-}
-
-/**
- * kl_lp_solve_interior:
- *
- * GLPK's primal-dual interior-point method (no crossover): an optimum in
- * the relative interior of the optimal face, as far as GLPK gets there.
- * kl_lp_get_objective(), kl_lp_get_value() and kl_lp_get_row_dual() read
- * it until the next solve; the simplex basis is kept for that solve. It
- * cannot be interrupted: use it on LPs that take a fraction of a second.
- */
-KlLpStatus
-kl_lp_solve_interior (KlLp          *self,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  if (!check_alive (self, error))
-    return KL_LP_ERROR;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return KL_LP_ERROR;
-  self->stats.solves++;
-  return solve_interior (self, error);
 }

@@ -58,8 +58,6 @@ typedef struct {
   int lp_solves;
   int pricing_solves;
   int panels;
-  int interior_solves;
-  int interior_fixes;
   double outer_seconds;   /* CPU seconds from leximin_outer's start */
   double longest_gap;     /* wall seconds between progress events in it */
   int ok;
@@ -286,8 +284,6 @@ run_once (const Pool *pool,
       result.lp_solves = int_param (line, "lp_solves");
       result.pricing_solves = int_param (line, "pricing_solves");
       result.panels = int_param (line, "panels");
-      result.interior_solves = int_param (line, "interior_solves");
-      result.interior_fixes = int_param (line, "interior_fixes");
       result.outer_seconds = cpu_now () - clock->outer_start_cpu;
       result.longest_gap = clock->longest_gap;
     }
@@ -420,11 +416,11 @@ main (int    argc,
 
       kl_summary_compute (times, RUNS, &summary);
       printf ("  %-17s median %7.2f s (min %.2f, max %.2f; leximin_outer %.2f)  peak %6.1f MB  "
-              "rounds %3d  levels %3d  LP %4d  MIP %4d  interior %d/%d  panels %5d  ε %.1e  "
+              "rounds %3d  levels %3d  LP %4d  MIP %4d  panels %5d  ε %.1e  "
               "longest silence %.2f s  minimum %.6f  maximin [%.6f, %.6f]",
               pool->label, summary.median, summary.min, summary.max, result.outer_seconds, peak / 1024.0,
               result.rounds, result.levels, result.lp_solves, result.pricing_solves,
-              result.interior_fixes, result.interior_solves, result.panels, result.epsilon,
+              result.panels, result.epsilon,
               result.longest_gap, result.minimum, maximin.maximin_value, maximin.maximin_bound);
       if (pool->reference_min > 0)
         printf ("  library %.5f (%s)", pool->reference_min,
