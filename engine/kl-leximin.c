@@ -494,7 +494,9 @@ optimise_level (Leximin  *self,
 
       if (!price (self, mu + PRICING_TOL, committee, &pricing, error))
         return FALSE;
-      gap = MAX (MIN (pricing.bound, 1.0) - mu, 0);
+      /* A search stopped at the first panel good enough knows no bound:
+       * the panel's own worth is then what the gap is known to reach. */
+      gap = MAX (MIN (pricing.bound < KL_LP_INF ? pricing.bound : pricing.value, 1.0) - mu, 0);
       report_iteration (self, MIN (dual_objective + gap, 1.0), dual_objective, gap);
       kl_progress_update (self->ctx->progress, n_people_fixed (self),
                           _("Level %u, iteration %u: %u panels, gap %.4f%%"),
