@@ -60,6 +60,8 @@ typedef struct {
   int lp_solves;
   int pricing_solves;
   int panels;
+  int reductions;
+  int forced_fixes;
   double outer_seconds;   /* CPU seconds from leximin_outer's start */
   double longest_gap;     /* wall seconds between progress events in it */
   int ok;
@@ -292,6 +294,8 @@ run_once (const Pool *pool,
       result.lp_solves = int_param (line, "lp_solves");
       result.pricing_solves = int_param (line, "pricing_solves");
       result.panels = int_param (line, "panels");
+      result.reductions = int_param (line, "reductions");
+      result.forced_fixes = int_param (line, "forced_fixes");
       result.outer_seconds = cpu_now () - clock->outer_start_cpu;
       result.longest_gap = clock->longest_gap;
     }
@@ -425,11 +429,11 @@ main (int    argc,
 
       kl_summary_compute (times, RUNS, &summary);
       printf ("  %-17s median %7.2f s (min %.2f, max %.2f; leximin_outer %.2f)  peak %6.1f MB  "
-              "rounds %3d  levels %3d  LP %4d  MIP %4d  panels %5d  ε %.1e  "
+              "rounds %3d  levels %3d  LP %4d  MIP %4d  panels %5d  ε %.1e  reductions %d  forced %d  "
               "longest silence %.2f s  minimum %.6f  maximin [%.6f, %.6f]",
               pool->label, summary.median, summary.min, summary.max, result.outer_seconds, peak / 1024.0,
               result.rounds, result.levels, result.lp_solves, result.pricing_solves,
-              result.panels, result.epsilon,
+              result.panels, result.epsilon, result.reductions, result.forced_fixes,
               result.longest_gap, result.minimum, maximin.maximin_value, maximin.maximin_bound);
       if (pool->reference_min > 0)
         printf ("  library %.5f (%s)", pool->reference_min,
