@@ -4,7 +4,11 @@
  *    can through the window's relay (the longest wait of a 5 ms timer);
  *  - startup: from creating the window to its first frame;
  *  - previewing a 10,000-person pool: from choosing the file to the frame
- *    that shows it.
+ *    that shows it;
+ *  - opening a 100,000-person pool: the main loop's longest wait while the
+ *    file is read and checked in the background (a 5 ms timer; the goal is
+ *    never more than 50 ms), and the time until the window is ready to
+ *    select (the goal is under 2 s).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +16,7 @@
 #include <kleroterion.h>
 #include <stdio.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 
 #include "kl-progress-relay.h"
 #include "kl-window-private.h"
@@ -72,6 +77,24 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+is_loading (KlWindow *window)
+{
+  return kl_window_is_loading (window);
+}
+
+/* Opens a generated pool of @n people and waits until it is checked and
+ * previewed, measuring the main loop's longest wait meanwhile. */
+static void
+open_pool (KlWindow   *window,
+           const char *dir,
+           guint       n,
+           guint       n_kept,
+           double     *ready_ms,
+           double     *preview_ms,
+           double     *worst_wait_ms,
+           double     *cpu_s);
+
 static gboolean frame_seen;
 
 static void
@@ -100,25 +123,84 @@ wait_for_frame (GtkWidget *widget,
   return (g_get_monotonic_time () - since) / 1e3;
 }
 
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static void
+open_pool (KlWindow   *window,
+           const char *dir,
+           guint       n,
+           guint       n_kept,
+           double     *ready_ms,
+           double     *preview_ms,
+           double     *worst_wait_ms,
+           double     *cpu_s)
+{
+  KlGeneratorOptions options;
+  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
+  g_autoptr(KlSettings) settings = NULL;
+  g_autofree char *pool_path = g_build_filename (dir, "pool.csv", NULL);
+  g_autofree char *quotas_path = g_build_filename (dir, "quotas.csv", NULL);
+  g_autofree char *settings_path = g_build_filename (dir, "settings.toml", NULL);
+  g_autoptr(GFile) pool_file = g_file_new_for_path (pool_path);
+  g_autoptr(GFile) quotas_file = g_file_new_for_path (quotas_path);
+  g_autoptr(GFile) settings_file = g_file_new_for_path (settings_path);
+  GFile *files[] = { settings_file, quotas_file, pool_file };
+  const KlInput roles[] = { KL_INPUT_SETTINGS, KL_INPUT_QUOTAS, KL_INPUT_POOL };
+  Tick tick = { 0 };
+  double cpu_start;
+  gint64 start;
+  guint timer;
+
+  kl_generator_options_init (&options);
+  options.n_people = n;
+  options.panel_size = 100;
+  options.n_kept = n_kept;
+  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
+  toml = kl_settings_to_toml (settings);
+  g_file_set_contents (pool_path, pool_csv, -1, NULL);
+  g_file_set_contents (quotas_path, quotas_csv, -1, NULL);
+  g_file_set_contents (settings_path, toml, -1, NULL);
+
+  timer = g_timeout_add (5, on_tick, &tick);
+  cpu_start = cpu_seconds ();
+  start = g_get_monotonic_time ();
+  kl_window_load (window, files, roles, G_N_ELEMENTS (files), NULL);
+  while (is_loading (window))
+    g_main_context_iteration (NULL, TRUE);
+  *ready_ms = (g_get_monotonic_time () - start) / 1e3;
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window)));
+  g_assert_true (kl_window_get_messages (window)->len == 0 ||
+                 kl_messages_count (kl_window_get_messages (window), KL_SEVERITY_ERROR) == 0);
+  *preview_ms = wait_for_frame (GTK_WIDGET (window), start);
+  g_source_remove (timer);
+  *worst_wait_ms = tick.worst / 1e3;
+  *cpu_s = cpu_seconds () - cpu_start;
+
+  g_unlink (pool_path);
+  g_unlink (quotas_path);
+  g_unlink (settings_path);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(KlProgressRelay) relay = NULL;
-  g_autofree char *pool_csv = NULL, *quotas_csv = NULL, *toml = NULL;
   g_autofree char *dir = g_dir_make_tmp ("kleroterion-bench-ui-XXXXXX", NULL);
-  g_autofree char *pool_path = g_build_filename (dir, "pool.csv", NULL);
-  g_autofree char *quotas_path = g_build_filename (dir, "quotas.csv", NULL);
-  g_autofree char *settings_path = g_build_filename (dir, "settings.toml", NULL);
-  g_autoptr(KlSettings) settings = NULL;
-  g_autoptr(GFile) pool_file = NULL, quotas_file = NULL, settings_file = NULL;
-  KlGeneratorOptions options;
   GThread *thread;
   GtkWidget *window;
   Tick tick = { 0 };
   gint64 start;
   guint timer;
-  double startup_ms, preview_ms, checked_ms, load_ms;
+  double startup_ms, preview_ms, load_ms, wait_10k_ms, cpu_10k_s;
+  double ready_100k_ms, preview_100k_ms, wait_100k_ms, cpu_100k_s;
 
   start = g_get_monotonic_time ();
   gtk_init ();
@@ -128,29 +210,10 @@ main (int    argc,
   startup_ms = wait_for_frame (window, start);
 
   /* 10,000 people, previewed */
-  kl_generator_options_init (&options);
-  options.n_people = 10000;
-  options.panel_size = 100;
-  options.n_kept = 8;
-  g_assert_true (kl_generate (&options, &pool_csv, &quotas_csv, &settings, NULL));
-  toml = kl_settings_to_toml (settings);
-  g_file_set_contents (pool_path, pool_csv, -1, NULL);
-  g_file_set_contents (quotas_path, quotas_csv, -1, NULL);
-  g_file_set_contents (settings_path, toml, -1, NULL);
-  settings_file = g_file_new_for_path (settings_path);
-  quotas_file = g_file_new_for_path (quotas_path);
-  pool_file = g_file_new_for_path (pool_path);
-  kl_window_set_input (KL_WINDOW (window), KL_INPUT_SETTINGS, settings_file);
-  kl_window_set_input (KL_WINDOW (window), KL_INPUT_QUOTAS, quotas_file);
-  start = g_get_monotonic_time ();
-  kl_window_set_input (KL_WINDOW (window), KL_INPUT_POOL, pool_file);
-  checked_ms = (g_get_monotonic_time () - start) / 1e3;
-  /* The preview's rows arrive once the view has its size; then one more
-   * frame draws them. */
-  while (gtk_column_view_get_model (kl_window_get_preview_view (KL_WINDOW (window))) == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  load_ms = (g_get_monotonic_time () - start) / 1e3;
-  preview_ms = wait_for_frame (window, start);
+  open_pool (KL_WINDOW (window), dir, 10000, 8, &load_ms, &preview_ms, &wait_10k_ms, &cpu_10k_s);
+
+  /* 100,000 people: the window must stay responsive and be ready soon */
+  open_pool (KL_WINDOW (window), dir, 100000, 8, &ready_100k_ms, &preview_100k_ms, &wait_100k_ms, &cpu_100k_s);
 
   /* a flood of progress */
   bar = kl_window_get_progress_bar (KL_WINDOW (window));
@@ -166,17 +229,17 @@ main (int    argc,
   g_source_remove (timer);
 
   printf ("startup to first frame: %.0f ms\n", startup_ms);
-  printf ("10,000-person pool: loaded and checked %.0f ms, rows handed to the preview %.0f ms, "
-          "first frame showing them %.0f ms\n", checked_ms, load_ms, preview_ms);
+  printf ("10,000-person pool: ready to select %.0f ms, first frame showing it %.0f ms, "
+          "main loop's longest wait %.1f ms, worker CPU %.2f s\n", load_ms, preview_ms, wait_10k_ms, cpu_10k_s);
+  printf ("100,000-person pool: ready to select %.0f ms (goal < 2000), first frame showing it %.0f ms, "
+          "main loop's longest wait %.1f ms (goal <= 50), process CPU %.2f s\n",
+          ready_100k_ms, preview_100k_ms, wait_100k_ms, cpu_100k_s);
   printf ("progress flood: %" G_GUINT64_FORMAT " updates sent in %d s, %" G_GUINT64_FORMAT
           " shown in %u idle dispatches; main loop's longest wait %.1f ms (timer every 5 ms)\n",
           updates_sent, FLOOD_SECONDS, updates_shown, kl_progress_relay_get_n_dispatches (relay),
           tick.worst / 1e3);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  g_unlink (pool_path);
-  g_unlink (quotas_path);
-  g_unlink (settings_path);
   g_rmdir (dir);
   return 0;
 }

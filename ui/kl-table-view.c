@@ -18,6 +18,10 @@ typedef struct {
   gpointer data;
   GDestroyNotify destroy;
   GHashTable *marked_rows;   /* row index + 1 → anything: highlighted */
+  GtkStringList *rows;       /* (unowned) the view's rows */
+  int focus_row;             /* the cell a problem points at, or -1 */
+  int focus_column;
+  GtkWidget *focus_label;    /* (weak) its label, once bound */
   grefcount ref_count;
 } Source;
 
@@ -42,6 +46,7 @@ source_unref (gpointer data)
     return;
   if (source->destroy)
     source->destroy (source->data);
+  g_clear_weak_pointer (&source->focus_label);
   g_clear_pointer (&source->marked_rows, g_hash_table_unref);
   g_free (source);
 }
@@ -109,6 +114,18 @@ on_bind (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (label, "problem-cell");
   else
     gtk_widget_remove_css_class (label, "problem-cell");
+
+  if ((int) row == column->source->focus_row && (int) column->column == column->source->focus_column)
+    {
+      gtk_widget_add_css_class (label, "focused-cell");
+      g_set_weak_pointer (&column->source->focus_label, label);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (label, "focused-cell");
+      if (column->source->focus_label == label)
+        g_clear_weak_pointer (&column->source->focus_label);
+    }
 }
 
 static gboolean
@@ -196,6 +213,7 @@ kl_table_view_set (GtkColumnView      *view,
   GListModel *columns = gtk_column_view_get_columns (view);
   g_autoptr(GtkStringList) rows = gtk_string_list_new (NULL);
   g_autoptr(GtkSelectionModel) selection = NULL;
+  GtkSingleSelection *single;
   Source *source = g_new0 (Source, 1);
 
   g_ref_count_init (&source->ref_count);
@@ -203,6 +221,9 @@ kl_table_view_set (GtkColumnView      *view,
   source->data = data;
   source->destroy = destroy;
   source->marked_rows = marked_rows ? g_hash_table_ref (marked_rows) : NULL;
+  source->rows = rows;
+  source->focus_row = -1;
+  source->focus_column = -1;
 
   /* The old rows must go before new columns bind cells against new data. */
   gtk_column_view_set_model (view, NULL);
@@ -227,6 +248,8 @@ kl_table_view_set (GtkColumnView      *view,
       gtk_column_view_column_set_resizable (view_column, TRUE);
       gtk_column_view_append_column (view, view_column);
     }
+  /* The columns keep the source alive as long as the view shows it. */
+  g_object_set_data (G_OBJECT (view), "kl-source", source);
   source_unref (source);
 
   for (guint r = 0; r < n_rows; r++)
@@ -235,7 +258,11 @@ kl_table_view_set (GtkColumnView      *view,
       g_snprintf (index, sizeof index, "%u", r);
       gtk_string_list_append (rows, index);
     }
-  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows))));
+  single = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)));
+  gtk_single_selection_set_autoselect (single, FALSE);
+  gtk_single_selection_set_can_unselect (single, TRUE);
+  gtk_single_selection_set_selected (single, GTK_INVALID_LIST_POSITION);
+  selection = GTK_SELECTION_MODEL (single);
   set_model_when_sized (view, selection);
 }
 
@@ -268,4 +295,103 @@ kl_table_view_get_n_rows (GtkColumnView *view)
     model = gtk_column_view_get_model (view);
 
   return model ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
+
+/* Scrolls so that the focused cell's label is in view: first the rows (an
+ * estimate from the row height), then, once that row is bound, exactly. */
+static gboolean
+scroll_to_focus (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  Source *source = g_object_get_data (G_OBJECT (widget), "kl-source");
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (widget));
+  GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
+  guint *frames = user_data;
+  graphene_rect_t bounds;
+
+  /* The rows may still wait for the view's size (see wait_for_size). */
+  if (source == NULL || ++*frames > 600)
+    return G_SOURCE_REMOVE;
+  if (gtk_column_view_get_model (GTK_COLUMN_VIEW (widget)) == NULL)
+    return G_SOURCE_CONTINUE;
+
+  if (source->focus_label == NULL || !gtk_widget_get_mapped (source->focus_label) ||
+      !gtk_widget_compute_bounds (source->focus_label, widget, &bounds))
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (source->rows));
+      double row_height = n > 0 ? gtk_adjustment_get_upper (v) / n : 0;
+      double target = row_height * source->focus_row - gtk_adjustment_get_page_size (v) / 2;
+
+      gtk_adjustment_set_value (v, MAX (target, 0));
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Bounds are in the view's coordinates: the visible area starts at 0. */
+  if (bounds.origin.x < 0 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (widget))
+    gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + bounds.origin.x - 24);
+  if (bounds.origin.y < 40 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (widget))
+    gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) + bounds.origin.y - gtk_widget_get_height (widget) / 2.0);
+  gtk_widget_grab_focus (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * kl_table_view_focus_cell:
+ *
+ * Selects @row, marks the cell at @row and @column and scrolls both ways
+ * until it is in view: where a problem is, the person sees it.
+ */
+void
+kl_table_view_focus_cell (GtkColumnView *view,
+                          guint          row,
+                          guint          column)
+{
+  Source *source = g_object_get_data (G_OBJECT (view), "kl-source");
+  GtkSelectionModel *model = g_object_get_data (G_OBJECT (view), "pending-model");
+  int previous;
+  char index[16];
+
+  if (model == NULL)
+    model = gtk_column_view_get_model (view);
+  if (source == NULL || model == NULL || row >= g_list_model_get_n_items (G_LIST_MODEL (source->rows)))
+    return;
+
+  previous = source->focus_row;
+  source->focus_row = row;
+  source->focus_column = column;
+
+  /* Rows are bound again only when they change: replace the two rows
+   * whose look changes with themselves. */
+  if (previous >= 0 && previous != (int) row)
+    {
+      g_snprintf (index, sizeof index, "%d", previous);
+      gtk_string_list_splice (source->rows, previous, 1, (const char * const []) { index, NULL });
+    }
+  g_snprintf (index, sizeof index, "%u", row);
+  gtk_string_list_splice (source->rows, row, 1, (const char * const []) { index, NULL });
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), row);
+  gtk_widget_add_tick_callback (GTK_WIDGET (view), scroll_to_focus, g_new0 (guint, 1), g_free);
+}
+
+/* The focused cell as (row, column), or FALSE if none. */
+gboolean
+kl_table_view_get_focus_cell (GtkColumnView *view,
+                              guint         *row,
+                              guint         *column,
+                              gboolean      *visible)
+{
+  Source *source = g_object_get_data (G_OBJECT (view), "kl-source");
+  graphene_rect_t bounds;
+
+  if (source == NULL || source->focus_row < 0)
+    return FALSE;
+  *row = source->focus_row;
+  *column = source->focus_column;
+  *visible = source->focus_label != NULL && gtk_widget_get_mapped (source->focus_label) &&
+             gtk_widget_compute_bounds (source->focus_label, GTK_WIDGET (view), &bounds) &&
+             bounds.origin.x >= 0 && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (GTK_WIDGET (view)) &&
+             bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (GTK_WIDGET (view));
+  return TRUE;
 }
