@@ -1026,6 +1026,26 @@ test_relay (void)
   g_ptr_array_unref (relayed);
 }
 
+/* Run from the build folder, as the README's first command does, the
+ * application speaks the reader's language from the catalogue just built. */
+static void
+test_uninstalled_catalogue (void)
+{
+  g_autofree char *locale_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  env = g_environ_setenv (env, "KLEROTERION_LOCALEDIR", locale_dir, TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "fr", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *) g_getenv ("KL_APP"), (char *) "--help", NULL }, env,
+                               G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (out, "Ouvrir l’exemple fourni"));
+}
+
 #define ADD(path, func) g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
 
 int
@@ -1047,6 +1067,7 @@ main (int    argc,
   g_test_add_func ("/ui/relay", test_relay);
   g_test_add_func ("/ui/chart-ticks", test_chart_ticks);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/uninstalled-catalogue", test_uninstalled_catalogue);
   ADD ("/ui/empty-state", test_empty_state);
   ADD ("/ui/load-example", test_load_example);
   ADD ("/ui/background-load", test_background_load);
