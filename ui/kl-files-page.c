@@ -35,6 +35,8 @@ struct _KlFilesPage {
   KlInputs *inputs;
   KlTable *previewed;       /* the table the preview shows */
   guint loading;            /* a bit per input being read */
+  guint reveal_id;
+  guint reveal_frames;
 };
 
 enum {
@@ -280,6 +282,33 @@ kl_files_page_show_inputs (KlFilesPage *self,
   update_stack (self);
 }
 
+/* Scrolls the page so the whole preview shows, or its top if it is
+ * taller than the page; for a few frames, as the layout settles. */
+static gboolean
+reveal_preview (GtkWidget     *scroller,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  KlFilesPage *self = user_data;
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->scroller);
+  graphene_rect_t bounds;
+
+  /* Bounds in the scrolled window are those of the part shown: add how
+   * far it is scrolled. */
+  if (gtk_widget_compute_bounds (self->preview_box, GTK_WIDGET (self->scroller), &bounds))
+    {
+      double page = gtk_adjustment_get_page_size (v);
+      double y = bounds.origin.y + gtk_adjustment_get_value (v);
+      double top = bounds.size.height <= page ? y + bounds.size.height - page : y;
+
+      gtk_adjustment_set_value (v, MIN (top, gtk_adjustment_get_upper (v) - page));
+    }
+  if (++self->reveal_frames < 10)
+    return G_SOURCE_CONTINUE;
+  self->reveal_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * kl_files_page_show_problem:
  * @index: the problem's index in the inputs' messages
@@ -307,13 +336,9 @@ kl_files_page_show_problem (KlFilesPage *self,
   kl_table_view_focus_cell (self->preview_view, m->row - 2, MAX (column, 0));
 
   /* The preview itself may be below the fold. */
-  {
-    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->scroller);
-    graphene_rect_t bounds;
-
-    if (gtk_widget_compute_bounds (self->preview_box, gtk_scrolled_window_get_child (self->scroller), &bounds))
-      gtk_adjustment_set_value (v, MIN (bounds.origin.y, gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v)));
-  }
+  self->reveal_frames = 0;
+  if (self->reveal_id == 0)
+    self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->scroller), reveal_preview, self, NULL);
 }
 
 static void

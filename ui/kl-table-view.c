@@ -511,9 +511,13 @@ scroll_to_focus (GtkWidget     *widget,
   /* Bounds are in the view's coordinates: the visible area starts at 0. */
   if (bounds.origin.x < 0 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (widget))
     gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + bounds.origin.x - 24);
-  if (bounds.origin.y < 40 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (widget))
+  if (bounds.origin.y < 60 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (widget) - 40)
     gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) + bounds.origin.y - gtk_widget_get_height (widget) / 2.0);
-  gtk_widget_grab_focus (widget);
+
+  /* Rows still coming can move the rows shown: keep the cell in view
+   * until they have all come. */
+  if (state->step_id != 0)
+    return G_SOURCE_CONTINUE;
   state->scroll_id = 0;
   return G_SOURCE_REMOVE;
 }
@@ -561,7 +565,7 @@ kl_table_view_get_focus_cell (GtkColumnView *view,
                               gboolean      *visible)
 {
   State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
-  GtkWidget *label;
+  GtkWidget *label, *root;
   graphene_rect_t bounds;
 
   if (state == NULL || state->focus_row < 0)
@@ -569,9 +573,14 @@ kl_table_view_get_focus_cell (GtkColumnView *view,
   *row = state->focus_row;
   *column = state->focus_column;
   label = focus_label (state);
-  *visible = label != NULL && gtk_widget_get_mapped (label) &&
+  root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)));
+
+  /* In the view's visible area, and in the window's. */
+  *visible = label != NULL && gtk_widget_get_mapped (label) && state->scroll_id == 0 &&
              gtk_widget_compute_bounds (label, GTK_WIDGET (view), &bounds) &&
              bounds.origin.x >= 0 && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (GTK_WIDGET (view)) &&
-             bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (GTK_WIDGET (view));
+             bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (GTK_WIDGET (view)) &&
+             gtk_widget_compute_bounds (label, root, &bounds) &&
+             bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (root);
   return TRUE;
 }
