@@ -24,6 +24,14 @@
 
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Phase names are the engine's stable identifiers; people read these. */
 static const struct {
   const char *phase;
@@ -317,7 +325,7 @@ set_running (KlWindow *self,
              gboolean  running)
 {
   update_actions (self);
-  gtk_revealer_set_reveal_child (self->progress_revealer, running);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   if (!running)
     return;
@@ -510,13 +518,41 @@ kl_window_finalize (GObject *object)
 }
 
 static void
+kl_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  KlWindow *self = KL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->cancellable != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kl_window_class_init (KlWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = kl_window_get_property;
   object_class->dispose = kl_window_dispose;
   object_class->finalize = kl_window_finalize;
+
+  /**
+   * KlWindow:running:
+   *
+   * Whether a selection is running; the progress area shows while it is.
+   */
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   GTK_WINDOW_CLASS (klass)->close_request = kl_window_close_request;
 
   g_type_ensure (KL_TYPE_FILES_PAGE);
