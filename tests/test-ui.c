@@ -355,22 +355,37 @@ test_load_example (Fixture       *fixture,
 }
 
 /* Reading happens in a worker: the call returns at once with a spinner on
- * the row, the result arrives later. A second load started before the
- * first one ends wins, whatever order the workers finish in. */
+ * the row, the result arrives later. Files opened one after the other
+ * before the first is read all count; a load made stale by a newer one
+ * is dropped, whatever order the workers finish in. */
 static void
 test_background_load (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autofree char *pool = kl_test_write_file ("stale-pool.csv", "id,gender\n1,f\n2,m\n3,f\n");
+  g_autofree char *pool = kl_test_write_file ("quick-pool.csv", "id,gender\n1,f\n2,m\n3,f\n4,m\n");
+  g_autofree char *quotas = kl_test_write_file ("quick-quotas.csv", "feature,value,min,max\ngender,f,1,2\ngender,m,1,2\n");
+  g_autofree char *settings = kl_test_write_file ("quick.toml", "id_column = \"id\"\n");
   g_autoptr(GFile) pool_file = g_file_new_for_path (pool);
+  g_autoptr(GFile) quotas_file = g_file_new_for_path (quotas);
+  g_autoptr(GFile) settings_file = g_file_new_for_path (settings);
 
-  load_example (fixture->window);
-  kl_window_set_input (fixture->window, KL_INPUT_POOL, pool_file);
+  kl_window_set_input (fixture->window, KL_INPUT_SETTINGS, settings_file);
   g_assert_true (kl_window_is_loading (fixture->window));
-  /* Loading the example again right away makes the first load stale. */
+  kl_window_set_input (fixture->window, KL_INPUT_QUOTAS, quotas_file);
+  kl_window_set_input (fixture->window, KL_INPUT_POOL, pool_file);
+  wait_until (is_loaded, fixture->window, 30);
+  g_assert_true (g_file_equal (fixture->window->inputs->files[KL_INPUT_SETTINGS], settings_file));
+  g_assert_true (g_file_equal (fixture->window->inputs->files[KL_INPUT_QUOTAS], quotas_file));
+  g_assert_true (g_file_equal (fixture->window->inputs->files[KL_INPUT_POOL], pool_file));
+  g_assert_nonnull (fixture->window->inputs->pool);
+  assert_no_errors (fixture->window);
+
+  /* The example, asked for right after another pool, replaces it. */
+  kl_window_set_input (fixture->window, KL_INPUT_POOL, quotas_file);
   kl_window_load_example (fixture->window);
   wait_until (is_loaded, fixture->window, 30);
   g_assert_cmpuint (kl_table_view_get_n_rows (preview_view (fixture->window)), ==, 300);
+  assert_no_errors (fixture->window);
 }
 
 /* A column choice checks the pool again from the table in memory: the

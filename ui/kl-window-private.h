@@ -35,6 +35,11 @@ struct _KlWindow {
   KlInputs *inputs;
   guint load_generation;       /* a load's result counts only if still the latest */
   guint loads_pending;
+  GPtrArray *pending_files;    /* asked for since the inputs last shown */
+  GArray *pending_roles;
+  KlQuotas *pending_quotas;
+  GCancellable *load_cancellable;
+  guint spinning;              /* rows with a spinner, one bit per input */
   KlQuotas *suggested;         /* what would make infeasible quotas work */
 
   /* the run, and the result of the last one with what it was drawn from */

@@ -87,16 +87,23 @@ same_files (const KlInputs *a,
 typedef struct {
   KlWindow *window;
   guint generation;
-  guint spinning;       /* rows with a spinner, one bit per input */
 } LoadCall;
 
 static void
-stop_spinners (KlWindow *self,
-               guint     spinning)
+set_spinners (KlWindow *self,
+              guint     spinning)
 {
   for (guint i = 0; i < KL_N_INPUTS; i++)
-    if (spinning & (1u << i))
-      kl_files_page_set_loading (self->files_page, i, FALSE);
+    kl_files_page_set_loading (self->files_page, i, (spinning & (1u << i)) != 0);
+}
+
+static void
+clear_pending (KlWindow *self)
+{
+  g_ptr_array_set_size (self->pending_files, 0);
+  g_array_set_size (self->pending_roles, 0);
+  g_clear_pointer (&self->pending_quotas, kl_quotas_unref);
+  self->spinning = 0;
 }
 
 static void
@@ -109,17 +116,20 @@ on_loaded (GObject      *source,
   g_autoptr(KlInputs) inputs = NULL;
   g_autoptr(GError) error = NULL;
   guint generation = call->generation;
-  guint spinning = call->spinning;
 
   g_free (call);
   inputs = kl_inputs_load_finish (result, &error);
   self->loads_pending--;
-  if (self->disposed)
-    return;
-  stop_spinners (self, spinning);
 
-  /* A newer load started since: its result replaces this one. */
-  if (generation != self->load_generation || inputs == NULL)
+  /* A newer load started since, with everything this one was asked for:
+   * its result replaces this one, which may have stopped early. */
+  if (self->disposed || generation != self->load_generation)
+    return;
+
+  clear_pending (self);
+  set_spinners (self, 0);
+  g_clear_object (&self->load_cancellable);
+  if (inputs == NULL)
     {
       update_actions (self);
       return;
@@ -135,25 +145,16 @@ on_loaded (GObject      *source,
 }
 
 static guint
-spinner_bits (GFile         **files,
-              const KlInput  *roles,
-              guint           n_files)
+spinner_bit (GFile   *file,
+             KlInput  role)
 {
-  guint bits = 0;
-
-  for (guint i = 0; i < n_files; i++)
+  if (role == KL_INPUT_GUESS)
     {
-      KlInput role = roles[i];
-
-      if (role == KL_INPUT_GUESS)
-        {
-          g_autofree char *name = g_file_get_basename (files[i]);
-          role = g_str_has_suffix (name, ".toml") || g_str_has_suffix (name, ".json")
-                 ? KL_INPUT_SETTINGS : KL_INPUT_POOL;
-        }
-      bits |= 1u << role;
+      g_autofree char *name = g_file_get_basename (file);
+      role = g_str_has_suffix (name, ".toml") || g_str_has_suffix (name, ".json")
+             ? KL_INPUT_SETTINGS : KL_INPUT_POOL;
     }
-  return bits;
+  return 1u << role;
 }
 
 /**
@@ -164,6 +165,10 @@ spinner_bits (GFile         **files,
  * Reads @files and checks everything again in a worker, with the column
  * choices of the Selection page unless a new pool or settings file resets
  * them. Without files, only checks again.
+ *
+ * Loads do not queue: a load asked for while another runs stops that one
+ * and does its work too, from the inputs last shown. Only the latest
+ * load's result is taken (the generation counter).
  */
 void
 kl_window_load (KlWindow       *self,
@@ -175,19 +180,34 @@ kl_window_load (KlWindow       *self,
   g_autoptr(KlSettings) choices = NULL;
   LoadCall *call = g_new0 (LoadCall, 1);
 
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
+      g_array_append_val (self->pending_roles, roles[i]);
+      self->spinning |= spinner_bit (files[i], roles[i]);
+    }
+  if (quotas != NULL)
+    {
+      g_clear_pointer (&self->pending_quotas, kl_quotas_unref);
+      self->pending_quotas = kl_quotas_ref (quotas);
+    }
+  set_spinners (self, self->spinning);
+
   if (self->inputs->settings != NULL)
     choices = kl_selection_page_get_settings (self->selection_page, self->inputs->settings);
 
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
   call->window = g_object_ref (self);
   call->generation = ++self->load_generation;
-  call->spinning = spinner_bits (files, roles, n_files);
-  for (guint i = 0; i < KL_N_INPUTS; i++)
-    if (call->spinning & (1u << i))
-      kl_files_page_set_loading (self->files_page, i, TRUE);
-
   self->loads_pending++;
   update_actions (self);
-  kl_inputs_load_async (self->inputs, files, roles, n_files, choices, quotas, NULL, on_loaded, call);
+  kl_inputs_load_async (self->inputs, (GFile **) self->pending_files->pdata,
+                        (const KlInput *) self->pending_roles->data, self->pending_files->len,
+                        choices, self->pending_quotas, self->load_cancellable, on_loaded, call);
 }
 
 void
@@ -239,9 +259,11 @@ kl_window_load_example (KlWindow *self)
 
   g_return_if_fail (KL_IS_WINDOW (self));
 
-  /* The example replaces everything, the people already selected too. */
+  /* The example replaces everything, the people already selected too,
+   * and whatever was still being read. */
   g_clear_pointer (&self->inputs, kl_inputs_unref);
   self->inputs = kl_inputs_new ();
+  clear_pending (self);
   kl_window_load (self, files, roles, G_N_ELEMENTS (files), NULL);
 }
 
@@ -492,6 +514,8 @@ kl_window_dispose (GObject *object)
 
   self->disposed = TRUE;
   kl_window_cancel (self);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
   if (self->relay != NULL)
     kl_progress_relay_disconnect (self->relay);
   g_clear_handle_id (&self->clock_id, g_source_remove);
@@ -505,6 +529,10 @@ kl_window_finalize (GObject *object)
   KlWindow *self = KL_WINDOW (object);
 
   g_clear_pointer (&self->inputs, kl_inputs_unref);
+  g_clear_pointer (&self->pending_files, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_roles, g_array_unref);
+  g_clear_pointer (&self->pending_quotas, kl_quotas_unref);
+  g_clear_object (&self->load_cancellable);
   g_clear_pointer (&self->suggested, kl_quotas_unref);
   g_clear_pointer (&self->run, kl_run_unref);
   g_clear_pointer (&self->run_inputs, kl_inputs_unref);
@@ -582,6 +610,8 @@ kl_window_init (KlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->inputs = kl_inputs_new ();
+  self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending_roles = g_array_new (FALSE, FALSE, sizeof (KlInput));
   self->gsettings = g_settings_new ("org.kleroterion.Kleroterion");
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->gsettings, "window-width"),
                                g_settings_get_int (self->gsettings, "window-height"));
