@@ -80,6 +80,37 @@ thread_cpu_us (void)
   return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
 }
 
+/* The main loop is blocked from the moment it leaves poll() to the moment
+ * it comes back to it: everything dispatched in between runs without a
+ * chance for input or drawing. A poll function that times that gives the
+ * longest block in wall time, and the largest in the main thread's CPU
+ * time: on a busy machine (two cores shared by many jobs) the first also
+ * counts the time the scheduler gave other processes, the second only
+ * the window's own work. */
+static GPollFunc default_poll;
+static gint64 busy_since, busy_cpu_since;
+static gint64 longest_block, longest_block_cpu;
+
+static int
+timed_poll (GPollFD *fds,
+            guint    n_fds,
+            int      timeout)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  int result;
+
+  if (busy_since != 0)
+    {
+      longest_block = MAX (longest_block, now - busy_since);
+      longest_block_cpu = MAX (longest_block_cpu, cpu - busy_cpu_since);
+    }
+  result = default_poll (fds, n_fds, timeout);
+  busy_since = g_get_monotonic_time ();
+  busy_cpu_since = thread_cpu_us ();
+  return result;
+}
+
 static gboolean
 on_tick (gpointer data)
 {
@@ -113,8 +144,8 @@ open_pool (KlWindow   *window,
            guint       n_kept,
            double     *ready_ms,
            double     *preview_ms,
-           double     *worst_wait_ms,
-           double     *worst_busy_ms,
+           double     *worst_block_ms,
+           double     *worst_block_cpu_ms,
            double     *cpu_s);
 
 static gboolean frame_seen;
@@ -161,8 +192,8 @@ open_pool (KlWindow   *window,
            guint       n_kept,
            double     *ready_ms,
            double     *preview_ms,
-           double     *worst_wait_ms,
-           double     *worst_busy_ms,
+           double     *worst_block_ms,
+           double     *worst_block_cpu_ms,
            double     *cpu_s)
 {
   KlGeneratorOptions options;
@@ -192,6 +223,8 @@ open_pool (KlWindow   *window,
   g_file_set_contents (settings_path, toml, -1, NULL);
 
   timer = g_timeout_add (5, on_tick, &tick);
+  longest_block = longest_block_cpu = 0;
+  busy_since = 0;
   cpu_start = cpu_seconds ();
   start = g_get_monotonic_time ();
   kl_window_load (window, files, roles, G_N_ELEMENTS (files), NULL);
@@ -203,8 +236,8 @@ open_pool (KlWindow   *window,
                  kl_messages_count (kl_window_get_messages (window), KL_SEVERITY_ERROR) == 0);
   *preview_ms = wait_for_frame (GTK_WIDGET (window), start);
   g_source_remove (timer);
-  *worst_wait_ms = tick.worst / 1e3;
-  *worst_busy_ms = tick.worst_cpu / 1e3;
+  *worst_block_ms = longest_block / 1e3;
+  *worst_block_cpu_ms = longest_block_cpu / 1e3;
   *cpu_s = cpu_seconds () - cpu_start;
 
   g_unlink (pool_path);
@@ -227,6 +260,8 @@ main (int    argc,
   double ready_100k_ms, preview_100k_ms, wait_100k_ms, busy_100k_ms, cpu_100k_s;
 
   start = g_get_monotonic_time ();
+  default_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, timed_poll);
   gtk_init ();
   adw_init ();
   window = GTK_WIDGET (kl_window_new (NULL));
@@ -255,10 +290,10 @@ main (int    argc,
 
   printf ("startup to first frame: %.0f ms\n", startup_ms);
   printf ("10,000-person pool: ready to select %.0f ms, first frame showing it %.0f ms, "
-          "main loop's longest wait %.1f ms (main thread busy %.1f ms of it), process CPU %.2f s\n",
+          "main loop's longest block %.1f ms wall, largest %.1f ms CPU, process CPU %.2f s\n",
           load_ms, preview_ms, wait_10k_ms, busy_10k_ms, cpu_10k_s);
   printf ("100,000-person pool: ready to select %.0f ms (goal < 2000), first frame showing it %.0f ms, "
-          "main loop's longest wait %.1f ms (goal <= 50; main thread busy %.1f ms of it), process CPU %.2f s\n",
+          "main loop's longest block %.1f ms wall, largest %.1f ms CPU (goal <= 50), process CPU %.2f s\n",
           ready_100k_ms, preview_100k_ms, wait_100k_ms, busy_100k_ms, cpu_100k_s);
   printf ("progress flood: %" G_GUINT64_FORMAT " updates sent in %d s, %" G_GUINT64_FORMAT
           " shown in %u idle dispatches; main loop's longest wait %.1f ms (timer every 5 ms)\n",

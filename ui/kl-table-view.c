@@ -131,7 +131,6 @@ typedef struct {
 static void
 state_free (State *state)
 {
-  g_clear_handle_id (&state->step_id, g_source_remove);
   g_clear_pointer (&state->source, source_free);
   g_clear_pointer (&state->next, source_free);
   g_clear_pointer (&state->bound, g_hash_table_unref);
@@ -281,10 +280,13 @@ put_columns (State *state)
     }
 }
 
-/* One slice of rows towards what the data needs: first the old rows go,
- * if the columns change, then the new ones come. */
+/* One slice of rows towards what the data needs, once a frame (the
+ * frame lays out the rows: several slices in one frame would add up):
+ * first the old rows go, if the columns change, then the new ones come. */
 static gboolean
-step (gpointer data)
+step (GtkWidget     *widget,
+      GdkFrameClock *clock,
+      gpointer       data)
 {
   State *state = data;
   guint n = state->rows->n_rows;
@@ -322,7 +324,7 @@ static void
 start_steps (State *state)
 {
   if (state->step_id == 0 && state->attached)
-    state->step_id = g_idle_add (step, state);
+    state->step_id = gtk_widget_add_tick_callback (GTK_WIDGET (state->view), step, state, NULL);
 }
 
 /* GTK 4.8 builds a widget for every row of a model given to a column view
