@@ -127,8 +127,24 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->window);
 }
 
-/* Saves what @widget shows. Under load, a widget whose window has not yet
- * drawn it gives no render node: wait for a frame and try again. */
+/* Whether every table on screen under @widget has all its rows. */
+static gboolean
+tables_settled (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  if (GTK_IS_COLUMN_VIEW (widget) && gtk_widget_get_mapped (widget) &&
+      !kl_table_view_is_settled (GTK_COLUMN_VIEW (widget)))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (!tables_settled (child))
+      return FALSE;
+  return TRUE;
+}
+
+/* Saves what @widget shows, once its tables have their rows. Under load,
+ * a widget whose window has not yet drawn it gives no render node: wait
+ * for a frame and try again. */
 static void
 screenshot_widget (GtkWidget  *widget,
                    const char *name)
@@ -139,6 +155,7 @@ screenshot_widget (GtkWidget  *widget,
   g_autoptr(GdkTexture) texture = NULL;
   int width = 0, height = 0;
 
+  wait_until (tables_settled, widget, 30);
   for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
     {
       g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
@@ -621,7 +638,7 @@ test_progress_and_cancel (Fixture       *fixture,
   const char *pages[] = { "files", "selection", "results" };
   KlRun *before;
 
-  open_generated (fixture->window, "big", 750, 112);
+  open_generated (fixture->window, "big", 2000, 200);
   before = kl_window_get_result (fixture->window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
   wait_until (progress_shown_and_moving, fixture->window, 60);
@@ -854,6 +871,109 @@ test_results_keep_their_inputs (Fixture       *fixture,
   people = json_object_get_object_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
                                                                          "inputs"), "people");
   g_assert_cmpstr (json_object_get_string_member (people, "name"), ==, "pool.csv (example)");
+}
+
+static char *
+read_text (const char *folder,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* A second export into the same folder asks before it replaces anything,
+ * naming the files; Cancel, the default, leaves the first export whole. */
+static void
+test_export_overwrite (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *folder_path = g_dir_make_tmp ("kleroterion-replace-XXXXXX", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *after_cancel = NULL, *after_replace = NULL;
+  AdwMessageDialog *dialog;
+
+  load_example (fixture->window);
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_LEGACY);
+  kl_selection_page_set_panel_size (selection (fixture->window), 30);
+  kl_selection_page_set_seed (selection (fixture->window), "7");
+  run_and_wait (fixture->window);
+  g_assert_true (kl_window_export_to_folder (fixture->window, folder, FALSE, &error));
+  g_assert_no_error (error);
+  first = read_text (folder_path, "selected.csv");
+
+  kl_selection_page_set_seed (selection (fixture->window), "8");
+  run_and_wait (fixture->window);
+  g_assert_false (kl_window_export_to_folder (fixture->window, folder, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+
+  dialog = kl_window_export_with_confirmation (fixture->window, folder);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "selected.csv"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "report.json"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  screenshot_widget (GTK_WIDGET (dialog), "export-replace");
+  adw_message_dialog_response (dialog, "cancel");
+  after_cancel = read_text (folder_path, "selected.csv");
+  g_assert_cmpstr (after_cancel, ==, first);
+
+  dialog = kl_window_export_with_confirmation (fixture->window, folder);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "replace");
+  after_replace = read_text (folder_path, "selected.csv");
+  g_assert_cmpstr (after_replace, !=, first);
+}
+
+/* A lottery names no panel "selected" until a public number picks one;
+ * the draw writes that panel, and the Results page shows it. */
+static void
+test_public_draw (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *folder_path = g_dir_make_tmp ("kleroterion-draw-XXXXXX", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *selected = NULL;
+  g_autofree char *title = NULL;
+  KlResultsPage *results = kl_window_get_results_page (fixture->window);
+  AdwMessageDialog *dialog;
+  guint expected;
+
+  load_example (fixture->window);
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_MAXIMIN);
+  kl_selection_page_set_panel_size (selection (fixture->window), 30);
+  kl_selection_page_set_number_selections (selection (fixture->window), 5);
+  kl_selection_page_set_seed (selection (fixture->window), "3");
+  run_and_wait (fixture->window);
+  g_assert_cmpuint (kl_run_get_n_panels (kl_window_get_result (fixture->window)), ==, 5);
+  g_assert_null (strstr (kl_results_page_get_panel_title (results), "Selected"));
+  g_assert_nonnull (strstr (kl_results_page_get_summary (results), "No panel is selected until that draw"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.draw", NULL));
+  show_page (fixture->window, "results");
+  screenshot_widget (GTK_WIDGET (fixture->window), "results-lottery");
+
+  dialog = kl_window_ask_public_number (fixture->window);
+  screenshot_widget (GTK_WIDGET (dialog), "draw-public-number");
+  adw_message_dialog_response (dialog, "cancel");
+
+  expected = kl_draw_panel_number ("123457", 5, &error);
+  g_assert_no_error (error);
+  g_assert_true (kl_window_draw_panel (fixture->window, "123457", folder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected, ==, 2);
+  title = g_strdup_printf ("Selected: panel %u of 5, drawn with the public number 123457", expected);
+  g_assert_cmpstr (kl_results_page_get_panel_title (results), ==, title);
+  selected = read_text (folder_path, "selected.csv");
+  g_assert_cmpuint (kl_table_view_get_n_rows (panel_view (fixture->window)), ==, 30);
+  {
+    g_autofree char *record = g_build_filename (folder_path, "draw.json", NULL);
+    g_assert_true (g_file_test (record, G_FILE_TEST_IS_REGULAR));
+  }
+  screenshot_widget (GTK_WIDGET (fixture->window), "results-drawn");
 }
 
 /* A cell that looks like a formula stays text in the workbook. */
@@ -1114,6 +1234,8 @@ main (int    argc,
   ADD ("/ui/export", test_export);
   ADD ("/ui/results-keep-their-inputs", test_results_keep_their_inputs);
   ADD ("/ui/spreadsheet-formulas-stay-text", test_spreadsheet_formulas_stay_text);
+  ADD ("/ui/export-overwrite", test_export_overwrite);
+  ADD ("/ui/public-draw", test_public_draw);
   ADD ("/ui/accessible-labels", test_accessible_labels);
   ADD ("/ui/narrow", test_narrow);
 

@@ -28,6 +28,8 @@ struct _KlResultsPage {
   GtkColumnView *panel_view;
   GtkColumnView *quota_view;
   GtkTextView *report_view;
+  GtkWidget *draw_button;
+  GtkWidget *export_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlResultsPage, kl_results_page, ADW_TYPE_BIN)
@@ -193,6 +195,23 @@ show_quota_table (KlResultsPage *self,
   kl_table_view_set_rows (self->quota_view, rows);
 }
 
+static void
+show_panel (KlResultsPage    *self,
+            KlRun            *run,
+            const KlSettings *settings,
+            KlPool           *already,
+            guint             index)
+{
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr(GPtrArray) remaining = NULL;
+  guint n;
+  const guint *panel = kl_run_get_panel (run, index, &n);
+
+  kl_output_build_tables (kl_run_get_pool (run), settings, panel, n, already, KL_OUTPUT_NONE,
+                          &selected, &remaining);
+  kl_table_view_set_rows (self->panel_view, selected);
+}
+
 /**
  * kl_results_page_show_run:
  * @drawn_from: which files, and when, in a sentence
@@ -206,28 +225,31 @@ kl_results_page_show_run (KlResultsPage    *self,
                           KlPool           *already,
                           const char       *drawn_from)
 {
-  g_autoptr(GPtrArray) selected = NULL;
-  g_autoptr(GPtrArray) remaining = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *report = NULL;
   const double *probabilities;
-  guint n;
-  const guint *panel;
+  gboolean lottery;
 
   g_return_if_fail (KL_IS_RESULTS_PAGE (self));
   g_return_if_fail (run != NULL);
 
   summary = kl_results_page_summarize (run);
   report = kl_report_to_text (kl_run_get_report (run));
-  panel = kl_run_get_panel (run, 0, &n);
   probabilities = kl_run_get_probabilities (run);
+  lottery = kl_run_get_n_panels (run) > 1;
 
-  kl_output_build_tables (kl_run_get_pool (run), settings, panel, n, already, KL_OUTPUT_NONE,
-                          &selected, &remaining);
-  kl_table_view_set_rows (self->panel_view, selected);
+  show_panel (self, run, settings, already, 0);
   show_quota_table (self, run);
 
-  if (kl_run_get_n_panels (run) > 1)
+  /* One suggested action: the public draw before a lottery's export. */
+  gtk_widget_set_visible (self->draw_button, lottery);
+  gtk_widget_add_css_class (self->draw_button, "suggested-action");
+  if (lottery)
+    gtk_widget_remove_css_class (self->export_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->export_button, "suggested-action");
+
+  if (lottery)
     {
       g_autofree char *title = g_strdup_printf (_("Panel 1 of %u, before the public draw"), kl_run_get_n_panels (run));
       adw_preferences_group_set_title (self->panel_group, title);
@@ -245,6 +267,45 @@ kl_results_page_show_run (KlResultsPage    *self,
 
   kl_results_page_set_stale (self, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "result");
+}
+
+/**
+ * kl_results_page_show_drawn:
+ * @panel_number: the panel the public number picked, 1-based
+ *
+ * Shows the panel a lottery's public draw picked: now, and only now, the
+ * selected people.
+ */
+void
+kl_results_page_show_drawn (KlResultsPage    *self,
+                            KlRun            *run,
+                            const KlSettings *settings,
+                            KlPool           *already,
+                            guint             panel_number,
+                            const char       *public_number)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *summary = NULL;
+
+  g_return_if_fail (KL_IS_RESULTS_PAGE (self));
+  g_return_if_fail (panel_number >= 1 && panel_number <= kl_run_get_n_panels (run));
+
+  show_panel (self, run, settings, already, panel_number - 1);
+  title = g_strdup_printf (_("Selected: panel %u of %u, drawn with the public number %s"), panel_number,
+                           kl_run_get_n_panels (run), public_number);
+  before = kl_results_page_summarize (run);
+  summary = g_strdup_printf ("%s\n%s", before, title);
+  gtk_label_set_text (self->summary_label, summary);
+  adw_preferences_group_set_title (self->panel_group, title);
+  gtk_widget_remove_css_class (self->draw_button, "suggested-action");
+  gtk_widget_add_css_class (self->export_button, "suggested-action");
+}
+
+const char *
+kl_results_page_get_panel_title (KlResultsPage *self)
+{
+  return adw_preferences_group_get_title (self->panel_group);
 }
 
 /**
@@ -315,6 +376,8 @@ kl_results_page_class_init (KlResultsPageClass *klass)
   CHILD (panel_view);
   CHILD (quota_view);
   CHILD (report_view);
+  CHILD (draw_button);
+  CHILD (export_button);
 #undef CHILD
 }
 

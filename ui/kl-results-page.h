@@ -17,6 +17,10 @@ G_DECLARE_FINAL_TYPE (KlResultsPage, kl_results_page, KL, RESULTS_PAGE, AdwBin)
 void                kl_results_page_show_run      (KlResultsPage *self, KlRun *run,
                                                    const KlSettings *settings, KlPool *already,
                                                    const char *drawn_from);
+void                kl_results_page_show_drawn    (KlResultsPage *self, KlRun *run,
+                                                   const KlSettings *settings, KlPool *already,
+                                                   guint panel_number, const char *public_number);
+const char         *kl_results_page_get_panel_title (KlResultsPage *self);
 void                kl_results_page_set_stale     (KlResultsPage *self, gboolean stale);
 gboolean            kl_results_page_get_stale     (KlResultsPage *self);
 char               *kl_results_page_summarize     (KlRun *run);

@@ -329,6 +329,13 @@ kl_selection_page_set_seed (KlSelectionPage *self,
 }
 
 void
+kl_selection_page_set_number_selections (KlSelectionPage *self,
+                                         int              n)
+{
+  gtk_spin_button_set_value (self->panels_spin, n);
+}
+
+void
 kl_selection_page_set_test_selection (KlSelectionPage *self,
                                       gboolean         test)
 {

@@ -23,6 +23,7 @@ void        kl_selection_page_set_algorithm (KlSelectionPage *self, KlAlgorithm 
 void        kl_selection_page_set_panel_size (KlSelectionPage *self, int size);
 void        kl_selection_page_set_seed      (KlSelectionPage *self, const char *seed);
 void        kl_selection_page_set_test_selection (KlSelectionPage *self, gboolean test);
+void        kl_selection_page_set_number_selections (KlSelectionPage *self, int n);
 gboolean    kl_selection_page_get_lottery_enabled (KlSelectionPage *self);
 
 G_END_DECLS

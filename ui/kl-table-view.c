@@ -460,6 +460,17 @@ kl_table_view_get_n_rows (GtkColumnView *view)
   return state->next ? state->next->n_rows : state->source ? state->source->n_rows : 0;
 }
 
+/* Whether the view shows all the rows of its data (false while rows are
+ * still coming, or while the view waits for its size). */
+gboolean
+kl_table_view_is_settled (GtkColumnView *view)
+{
+  State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
+
+  return state == NULL || (state->attached && state->next == NULL &&
+                           (state->source == NULL || state->rows->n_rows == state->source->n_rows));
+}
+
 static GtkWidget *
 focus_label (State *state)
 {

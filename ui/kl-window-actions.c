@@ -389,6 +389,134 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- the public draw ---------------------------------------------------------------- */
+
+/**
+ * kl_window_draw_panel:
+ * @public_number: the number drawn in public, in decimal digits
+ *
+ * The public draw of a lottery run: the panel @public_number picks, with
+ * everyone else, and the draw's record, into @folder, all or nothing; the
+ * Results page then shows that panel as the one selected.
+ */
+gboolean
+kl_window_draw_panel (KlWindow    *self,
+                      const char  *public_number,
+                      GFile       *folder,
+                      GError     **error)
+{
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *done = NULL;
+  guint panel_number = 0;
+
+  if (self->result == NULL || kl_run_get_n_panels (self->result) < 2)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_CONFIGURATION, _("Only a lottery of several panels has a public draw."));
+      return FALSE;
+    }
+  if (path == NULL)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_FILE, _("Results can only be exported to a local folder."));
+      return FALSE;
+    }
+  if (!kl_draw_run_to_folder (self->result, public_number, path, KL_EXPORT_EXCEL_SAFE, &panel_number, NULL, error))
+    return FALSE;
+
+  kl_results_page_show_drawn (self->results_page, self->result, kl_run_get_settings (self->result),
+                              kl_run_get_already_selected (self->result), panel_number, public_number);
+  done = g_strdup_printf (_("Panel %u drawn; its people are in selected.csv"), panel_number);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (done));
+  return TRUE;
+}
+
+static void
+on_draw_folder_response (GtkNativeDialog *dialog,
+                         int              response,
+                         gpointer         user_data)
+{
+  KlWindow *self = KL_WINDOW (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!kl_window_draw_panel (self, g_object_get_data (G_OBJECT (dialog), "number"), folder, &error))
+        kl_window_show_error (self, _("The Panel Could Not Be Drawn"), error->message, FALSE);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_public_number_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  KlWindow *self = KL_WINDOW (user_data);
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char *number = gtk_editable_get_text (entry);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (!g_str_equal (response, "draw") || self->result == NULL)
+    return;
+  if (kl_draw_panel_number (number, kl_run_get_n_panels (self->result), &error) == 0)
+    {
+      kl_window_show_error (self, _("Not a Public Number"), error->message, FALSE);
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (_("Write the Drawn Panel to a Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Draw"), _("_Cancel"));
+  set_start_folder (self, GTK_FILE_CHOOSER (chooser));
+  g_object_set_data_full (G_OBJECT (chooser), "number", g_strdup (number), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_draw_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/**
+ * kl_window_ask_public_number:
+ *
+ * The first step of the public draw: the number, from dice or a national
+ * lottery, that picks one of the equally likely panels.
+ *
+ * Returns: (transfer none): the question
+ */
+AdwMessageDialog *
+kl_window_ask_public_number (KlWindow *self)
+{
+  guint n = self->result ? kl_run_get_n_panels (self->result) : 0;
+  g_autofree char *body = g_strdup_printf (_("Enter the number drawn in public, for example with dice or by a "
+                                             "national lottery. It picks one of the %u equally likely panels: "
+                                             "the remainder of the number divided by %u, where 0 means panel %u."),
+                                           n, n, n);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Draw a Panel"), body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Public number"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Public number"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "draw", _("_Draw…"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "draw", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "draw");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_public_number_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+draw_action (GtkWidget  *widget,
+             const char *action,
+             GVariant   *parameter)
+{
+  kl_window_ask_public_number (KL_WINDOW (widget));
+}
+
 static void
 on_save_response (GtkNativeDialog *dialog,
                   int              response,
@@ -468,6 +596,7 @@ kl_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.draw", NULL, draw_action);
   gtk_widget_class_install_action (widget_class, "win.export-settings", NULL, export_settings_action);
   gtk_widget_class_install_action (widget_class, "win.export-quotas", NULL, export_quotas_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);

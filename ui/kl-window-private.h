@@ -77,6 +77,9 @@ void            kl_window_add_drop_target  (KlWindow *self);
 gboolean        kl_window_export_to_folder (KlWindow *self, GFile *folder, gboolean replace,
                                             GError **error);
 AdwMessageDialog *kl_window_export_with_confirmation (KlWindow *self, GFile *folder);
+gboolean        kl_window_draw_panel       (KlWindow *self, const char *public_number, GFile *folder,
+                                            GError **error);
+AdwMessageDialog *kl_window_ask_public_number (KlWindow *self);
 
 /* for the tests */
 gboolean        kl_window_is_running       (KlWindow *self);

@@ -65,7 +65,10 @@ update_actions (KlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", ready && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->result != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.draw",
+                                 self->result != NULL && kl_run_get_n_panels (self->result) > 1 && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-quotas", self->inputs->quotas != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-settings", self->inputs->settings != NULL);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
