@@ -365,13 +365,16 @@ set_running (KlWindow *self,
   self->clock_id = g_timeout_add (CLOCK_INTERVAL_MS, tick_clock, self);
 }
 
-/* "Drawn from pool.csv, quotas.csv and settings.toml at 14:05." */
+/* "Drawn from pool.csv, quotas.csv, settings.toml at 14:05." — the time
+ * the run started, as its audit record gives it. */
 static char *
-drawn_from (KlInputs *inputs)
+drawn_from (KlInputs *inputs,
+            KlRun    *run)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *time = g_date_time_format (now, "%H:%M");
+  g_autoptr(GDateTime) local = kl_run_get_time (run) ? g_date_time_to_local (kl_run_get_time (run))
+                                                      : g_date_time_new_now_local ();
+  g_autofree char *time = g_date_time_format (local, "%H:%M");
   g_autofree char *list = NULL;
 
   for (guint i = 0; i < KL_N_INPUTS; i++)
@@ -427,7 +430,7 @@ on_run_done (GObject      *source,
 
   if (ok)
     {
-      g_autofree char *from = drawn_from (inputs);
+      g_autofree char *from = drawn_from (inputs, run);
 
       g_clear_pointer (&self->result, kl_run_unref);
       g_clear_pointer (&self->result_inputs, kl_inputs_unref);
