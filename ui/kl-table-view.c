@@ -23,6 +23,12 @@
 
 #define ROWS_PER_SLICE 2048
 
+/* And even added in slices, each frame of a GTK 4.8 list view lays out all
+ * its rows again (a 100,000-row view took a fifth of a second a frame):
+ * a view holds this many rows of its data at most, a window that moves to
+ * wherever a focused cell is. */
+#define MAX_SHOWN_ROWS 10000
+
 /* ---- n rows, each item made when asked for --------------------------------------- */
 
 #define KL_TYPE_ROW_LIST (kl_row_list_get_type ())
@@ -119,7 +125,8 @@ typedef struct {
   Source *source;             /* what the rows show */
   Source *next;               /* new columns, waiting for the old rows to go */
   GHashTable *bound;          /* label → its row and column, packed */
-  int focus_row;              /* the cell a problem points at, or -1 */
+  guint offset;               /* the data row shown in the view's first row */
+  int focus_row;              /* the cell (a data row) a problem points at, or -1 */
   int focus_column;
   guint step_id;
   guint tick_id;
@@ -184,13 +191,21 @@ on_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* The rows of @source a view holds. */
+static guint
+shown_rows (const Source *source)
+{
+  return source != NULL ? MIN (source->n_rows, MAX_SHOWN_ROWS) : 0;
+}
+
 static void
 show_cell (State     *state,
            GtkWidget *label,
-           guint      row,
+           guint      view_row,
            guint      column)
 {
   Source *source = state->source;
+  guint row = view_row + state->offset;
   const char *text = source != NULL && row < source->n_rows ? source->cell (source->data, row, column) : NULL;
 
   gtk_label_set_text (GTK_LABEL (label), text ? text : "");
@@ -309,12 +324,12 @@ step (GtkWidget     *widget,
       put_columns (state);
     }
 
-  if (state->source != NULL && n < state->source->n_rows)
-    kl_row_list_set_n_rows (state->rows, MIN (state->source->n_rows, n + ROWS_PER_SLICE));
-  else if (state->source != NULL && n > state->source->n_rows)
-    kl_row_list_set_n_rows (state->rows, MAX (state->source->n_rows, n - MIN (n, ROWS_PER_SLICE)));
+  if (state->source != NULL && n < shown_rows (state->source))
+    kl_row_list_set_n_rows (state->rows, MIN (shown_rows (state->source), n + ROWS_PER_SLICE));
+  else if (state->source != NULL && n > shown_rows (state->source))
+    kl_row_list_set_n_rows (state->rows, MAX (shown_rows (state->source), n - MIN (n, ROWS_PER_SLICE)));
 
-  if (state->source == NULL || state->rows->n_rows != state->source->n_rows)
+  if (state->source == NULL || state->rows->n_rows != shown_rows (state->source))
     return G_SOURCE_CONTINUE;
   state->step_id = 0;
   return G_SOURCE_REMOVE;
@@ -411,6 +426,7 @@ kl_table_view_set (GtkColumnView      *view,
 
   state->focus_row = -1;
   state->focus_column = -1;
+  state->offset = 0;
   gtk_single_selection_set_selected (state->selection, GTK_INVALID_LIST_POSITION);
   g_clear_pointer (&state->next, source_free);
 
@@ -460,7 +476,19 @@ kl_table_view_get_n_rows (GtkColumnView *view)
   return state->next ? state->next->n_rows : state->source ? state->source->n_rows : 0;
 }
 
-/* Whether the view shows all the rows of its data (false while rows are
+/* The data rows the view holds now: @first, and @n from it. */
+void
+kl_table_view_get_window (GtkColumnView *view,
+                          guint         *first,
+                          guint         *n)
+{
+  State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
+
+  *first = state ? state->offset : 0;
+  *n = state ? shown_rows (state->next ? state->next : state->source) : 0;
+}
+
+/* Whether the view holds all the rows it is to hold (false while rows are
  * still coming, or while the view waits for its size). */
 gboolean
 kl_table_view_is_settled (GtkColumnView *view)
@@ -468,7 +496,7 @@ kl_table_view_is_settled (GtkColumnView *view)
   State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
 
   return state == NULL || (state->attached && state->next == NULL &&
-                           (state->source == NULL || state->rows->n_rows == state->source->n_rows));
+                           (state->source == NULL || state->rows->n_rows == shown_rows (state->source)));
 }
 
 static GtkWidget *
@@ -479,7 +507,8 @@ focus_label (State *state)
 
   g_hash_table_iter_init (&iter, state->bound);
   while (g_hash_table_iter_next (&iter, &label, &packed))
-    if ((int) PACKED_ROW (packed) == state->focus_row && (int) PACKED_COLUMN (packed) == state->focus_column)
+    if ((int) (PACKED_ROW (packed) + state->offset) == state->focus_row &&
+        (int) PACKED_COLUMN (packed) == state->focus_column)
       return label;
   return NULL;
 }
@@ -496,6 +525,7 @@ scroll_to_focus (GtkWidget     *widget,
   GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
   GtkWidget *label;
   graphene_rect_t bounds;
+  guint view_row;
 
   if (state->focus_row < 0 || ++state->scroll_frames > 600)
     {
@@ -506,16 +536,17 @@ scroll_to_focus (GtkWidget     *widget,
   /* The rows may still wait for the view's size, or for old rows to go. */
   if (!state->attached || state->next != NULL)
     return G_SOURCE_CONTINUE;
-  if (state->rows->n_rows <= (guint) state->focus_row)
-    kl_row_list_set_n_rows (state->rows, state->focus_row + 1);
-  if (gtk_single_selection_get_selected (state->selection) != (guint) state->focus_row)
-    gtk_single_selection_set_selected (state->selection, state->focus_row);
+  view_row = state->focus_row - state->offset;
+  if (state->rows->n_rows <= view_row)
+    kl_row_list_set_n_rows (state->rows, view_row + 1);
+  if (gtk_single_selection_get_selected (state->selection) != view_row)
+    gtk_single_selection_set_selected (state->selection, view_row);
 
   label = focus_label (state);
   if (label == NULL || !gtk_widget_get_mapped (label) || !gtk_widget_compute_bounds (label, widget, &bounds))
     {
       double row_height = state->rows->n_rows > 0 ? gtk_adjustment_get_upper (v) / state->rows->n_rows : 0;
-      double target = row_height * state->focus_row - gtk_adjustment_get_page_size (v) / 2;
+      double target = row_height * view_row - gtk_adjustment_get_page_size (v) / 2;
 
       gtk_adjustment_set_value (v, MAX (target, 0));
       return G_SOURCE_CONTINUE;
@@ -557,13 +588,18 @@ kl_table_view_focus_cell (GtkColumnView *view,
 
   state->focus_row = row;
   state->focus_column = column;
+
+  /* A row beyond the view's window moves the window to it: the same rows
+   * of the view show other rows of the data. */
+  if (state->next == NULL && (row < state->offset || row >= state->offset + shown_rows (source)))
+    state->offset = MIN (row - MIN (row, shown_rows (source) / 2), source->n_rows - shown_rows (source));
   refresh_bound (state);
 
   /* The row must exist to be selected: the rows up to it come now. */
-  if (state->next == NULL && state->attached && state->rows->n_rows <= row)
-    kl_row_list_set_n_rows (state->rows, row + 1);
-  if (state->rows->n_rows > row)
-    gtk_single_selection_set_selected (state->selection, row);
+  if (state->next == NULL && state->attached && state->rows->n_rows <= row - state->offset)
+    kl_row_list_set_n_rows (state->rows, row - state->offset + 1);
+  if (state->next == NULL && state->rows->n_rows > row - state->offset)
+    gtk_single_selection_set_selected (state->selection, row - state->offset);
 
   state->scroll_frames = 0;
   if (state->scroll_id == 0)
