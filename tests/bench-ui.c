@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "kl-progress-relay.h"
+#include "kl-table-view.h"
 #include "kl-window-private.h"
 
 #define FLOOD_SECONDS 3
@@ -236,6 +237,11 @@ open_pool (KlWindow   *window,
                  kl_messages_count (kl_window_get_messages (window), KL_SEVERITY_ERROR) == 0);
   *preview_ms = wait_for_frame (GTK_WIDGET (window), start);
   g_source_remove (timer);
+
+  /* The preview's rows come a slice a frame; the next measure starts
+   * once they are all there, as when a person looked at them. */
+  while (!kl_table_view_is_settled (kl_files_page_get_preview_view (kl_window_get_files_page (window))))
+    g_main_context_iteration (NULL, TRUE);
   *worst_block_ms = longest_block / 1e3;
   *worst_block_cpu_ms = longest_block_cpu / 1e3;
   *cpu_s = cpu_seconds () - cpu_start;

@@ -22,6 +22,7 @@
 #include "kl-table-view.h"
 
 #define ROWS_PER_SLICE 2048
+#define FIRST_SLICE 64
 
 /* And even added in slices, each frame of a GTK 4.8 list view lays out all
  * its rows again (a 100,000-row view took a fifth of a second a frame):
@@ -324,8 +325,10 @@ step (GtkWidget     *widget,
       put_columns (state);
     }
 
+  /* An empty view knows no row height yet and makes a widget for every
+   * row it is given: the first slice is only a screenful. */
   if (state->source != NULL && n < shown_rows (state->source))
-    kl_row_list_set_n_rows (state->rows, MIN (shown_rows (state->source), n + ROWS_PER_SLICE));
+    kl_row_list_set_n_rows (state->rows, MIN (shown_rows (state->source), n + (n == 0 ? FIRST_SLICE : ROWS_PER_SLICE)));
   else if (state->source != NULL && n > shown_rows (state->source))
     kl_row_list_set_n_rows (state->rows, MAX (shown_rows (state->source), n - MIN (n, ROWS_PER_SLICE)));
 
