@@ -10,6 +10,7 @@
 #include "kl-loader.h"
 #include "kl-progress-relay.h"
 #include "kl-results-page.h"
+#include "kl-run-progress.h"
 #include "kl-selection-page.h"
 #include "kl-window.h"
 
@@ -25,10 +26,7 @@ struct _KlWindow {
   KlSelectionPage *selection_page;
   KlResultsPage *results_page;
   GtkRevealer *progress_revealer;
-  GtkLabel *phase_label;
-  GtkLabel *message_label;
-  GtkProgressBar *progress_bar;
-  GtkLabel *elapsed_label;
+  KlRunProgress *progress;
   GtkMenuButton *main_menu_button;
 
   /* what is open */
@@ -47,11 +45,6 @@ struct _KlWindow {
   KlInputs *run_inputs;
   GCancellable *cancellable;
   KlProgressRelay *relay;
-  gint64 started;
-  gint64 last_move;
-  gboolean determinate;
-  guint n_moves;
-  guint clock_id;
   KlRun *result;
   KlInputs *result_inputs;
   char *last_error;

@@ -17,11 +17,6 @@
 
 #define EXAMPLE_URI "resource:///org/kleroterion/Kleroterion/examples/"
 
-/* How often the clock and the pulse move, and how long a determinate bar
- * may stand still before it pulses: a run must visibly move every second. */
-#define CLOCK_INTERVAL_MS 250
-#define STILL_LIMIT_US G_USEC_PER_SEC
-
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -31,28 +26,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Phase names are the engine's stable identifiers; people read these. */
-static const struct {
-  const char *phase;
-  const char *label;
-} phase_labels[] = {
-  { KL_PHASE_LEGACY_ATTEMPT, N_("Drawing with the legacy algorithm") },
-  { KL_PHASE_MULTIPLICATIVE_WEIGHTS, N_("Finding diverse panels") },
-  { KL_PHASE_MAXIMIN_OPTIMIZATION, N_("Making the lowest chance as high as possible") },
-  { KL_PHASE_NASH_OPTIMIZATION, N_("Balancing everyone's chances") },
-  { KL_PHASE_LEXIMIN_OUTER, N_("Fixing chances, lowest first") },
-  { KL_PHASE_DIVERSIMAX, N_("Making the panel as diverse as possible") },
-};
-
-static const char *
-phase_label (const char *phase)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (phase_labels); i++)
-    if (g_str_equal (phase, phase_labels[i].phase))
-      return _(phase_labels[i].label);
-  return phase;
-}
 
 /* What can be done now follows from what is loaded and running. */
 static void
@@ -296,73 +269,15 @@ kl_window_apply_suggested_quotas (KlWindow *self)
 /* ---- the run -------------------------------------------------------------------- */
 
 static void
-move_bar (KlWindow *self)
-{
-  self->last_move = g_get_monotonic_time ();
-  self->n_moves++;
-}
-
-static gboolean
-tick_clock (gpointer user_data)
-{
-  KlWindow *self = KL_WINDOW (user_data);
-  gint64 now = g_get_monotonic_time ();
-  int seconds = (int) ((now - self->started) / G_USEC_PER_SEC);
-  g_autofree char *text = g_strdup_printf (_("%d:%02d elapsed"), seconds / 60, seconds % 60);
-
-  gtk_label_set_text (self->elapsed_label, text);
-
-  /* Without a fraction, or when the engine is quiet, the bar pulses so
-   * the person sees the run is alive. */
-  if (!self->determinate || now - self->last_move >= STILL_LIMIT_US)
-    {
-      gtk_progress_bar_pulse (self->progress_bar);
-      move_bar (self);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_progress (const char *phase,
-             gint64      total,
-             gint64      current,
-             const char *message,
-             gpointer    user_data)
-{
-  KlWindow *self = KL_WINDOW (user_data);
-
-  if (phase == NULL)
-    return;
-
-  gtk_label_set_text (self->phase_label, phase_label (phase));
-  if (message != NULL)
-    gtk_label_set_text (self->message_label, message);
-  self->determinate = total > 0;
-  if (total > 0)
-    {
-      gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (current, total) / total);
-      move_bar (self);
-    }
-}
-
-static void
 set_running (KlWindow *self,
              gboolean  running)
 {
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_clear_handle_id (&self->clock_id, g_source_remove);
-  if (!running)
-    return;
-
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_label_set_text (self->phase_label, _("Checking the quotas"));
-  gtk_label_set_text (self->message_label, "");
-  self->started = g_get_monotonic_time ();
-  self->determinate = FALSE;
-  self->n_moves = 0;
-  tick_clock (self);
-  self->clock_id = g_timeout_add (CLOCK_INTERVAL_MS, tick_clock, self);
+  if (running)
+    kl_run_progress_start (self->progress);
+  else
+    kl_run_progress_stop (self->progress);
 }
 
 /* "Drawn from pool.csv, quotas.csv, settings.toml at 14:05." — the time
@@ -486,7 +401,7 @@ kl_window_run (KlWindow *self)
   self->run_inputs = kl_inputs_ref (self->inputs);
   self->run = kl_run_new (self->inputs->pool, settings, self->inputs->already, &params);
   self->cancellable = g_cancellable_new ();
-  self->relay = kl_progress_relay_new (on_progress, self);
+  self->relay = kl_progress_relay_new (kl_run_progress_update, self->progress);
   set_running (self, TRUE);
   kl_run_execute_async (self->run, KL_PROGRESS_REPORTER (self->relay), self->cancellable,
                         on_run_done, g_object_ref (self));
@@ -524,7 +439,6 @@ kl_window_dispose (GObject *object)
     g_cancellable_cancel (self->load_cancellable);
   if (self->relay != NULL)
     kl_progress_relay_disconnect (self->relay);
-  g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_WINDOW);
   G_OBJECT_CLASS (kl_window_parent_class)->dispose (object);
 }
@@ -590,6 +504,7 @@ kl_window_class_init (KlWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = kl_window_close_request;
 
   g_type_ensure (KL_TYPE_FILES_PAGE);
+  g_type_ensure (KL_TYPE_RUN_PROGRESS);
   g_type_ensure (KL_TYPE_SELECTION_PAGE);
   g_type_ensure (KL_TYPE_RESULTS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/kleroterion/Kleroterion/kl-window.ui");
@@ -600,10 +515,7 @@ kl_window_class_init (KlWindowClass *klass)
   CHILD (selection_page);
   CHILD (results_page);
   CHILD (progress_revealer);
-  CHILD (phase_label);
-  CHILD (message_label);
-  CHILD (progress_bar);
-  CHILD (elapsed_label);
+  CHILD (progress);
   CHILD (main_menu_button);
 #undef CHILD
 
@@ -663,19 +575,19 @@ kl_window_get_messages (KlWindow *self)
 GtkProgressBar *
 kl_window_get_progress_bar (KlWindow *self)
 {
-  return self->progress_bar;
+  return kl_run_progress_get_bar (self->progress);
 }
 
 GtkLabel *
 kl_window_get_phase_label (KlWindow *self)
 {
-  return self->phase_label;
+  return kl_run_progress_get_phase_label (self->progress);
 }
 
 guint
 kl_window_get_progress_moves (KlWindow *self)
 {
-  return self->n_moves;
+  return kl_run_progress_get_n_moves (self->progress);
 }
 
 const char *
