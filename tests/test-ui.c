@@ -665,6 +665,44 @@ test_progress_and_cancel (Fixture       *fixture,
   g_assert_false (gtk_revealer_get_reveal_child (fixture->window->progress_revealer));
 }
 
+typedef struct {
+  KlRunProgress *progress;
+  guint before;
+} Moves;
+
+static gboolean
+bar_moved (gpointer data)
+{
+  Moves *moves = data;
+  return kl_run_progress_get_n_moves (moves->progress) > moves->before;
+}
+
+/* The bar moves even when the engine says nothing: it pulses in a phase
+ * without a total, and in a phase with one that stands still. */
+static void
+test_progress_pulses (void)
+{
+  KlRunProgress *progress = g_object_ref_sink (g_object_new (KL_TYPE_RUN_PROGRESS, NULL));
+  GtkProgressBar *bar = kl_run_progress_get_bar (progress);
+  Moves moves = { progress, 0 };
+
+  kl_run_progress_start (progress);
+  kl_run_progress_update (KL_PHASE_MAXIMIN_OPTIMIZATION, -1, 3, "no total", progress);
+  g_assert_cmpstr (gtk_label_get_text (kl_run_progress_get_phase_label (progress)), ==,
+                   "Making the lowest chance as high as possible");
+  moves.before = kl_run_progress_get_n_moves (progress);
+  wait_until (bar_moved, &moves, 10);
+
+  /* A fraction, then silence: the bar still moves. */
+  kl_run_progress_update (KL_PHASE_MULTIPLICATIVE_WEIGHTS, 200, 50, "a quarter", progress);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, 0.25);
+  moves.before = kl_run_progress_get_n_moves (progress);
+  wait_until (bar_moved, &moves, 10);
+
+  kl_run_progress_stop (progress);
+  g_assert_finalize_object (progress);
+}
+
 static gboolean closing_window_gone;
 
 static void
@@ -1220,6 +1258,7 @@ main (int    argc,
   g_test_add_func ("/ui/chart-ticks", test_chart_ticks);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/uninstalled-catalogue", test_uninstalled_catalogue);
+  g_test_add_func ("/ui/progress-pulses", test_progress_pulses);
   ADD ("/ui/empty-state", test_empty_state);
   ADD ("/ui/load-example", test_load_example);
   ADD ("/ui/background-load", test_background_load);
