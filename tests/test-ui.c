@@ -641,7 +641,7 @@ test_progress_and_cancel (Fixture       *fixture,
   const char *pages[] = { "files", "selection", "results" };
   KlRun *before;
 
-  open_generated (fixture->window, "big", 2000, 200);
+  open_generated (fixture->window, "big", 3000, 250);
   before = kl_window_get_result (fixture->window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
   wait_until (progress_shown_and_moving, fixture->window, 60);
