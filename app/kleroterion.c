@@ -14,9 +14,14 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(KlApplication) application = NULL;
+  const char *localedir = g_getenv ("KLEROTERION_LOCALEDIR");
+
+  /* An uninstalled build (meson devenv) points at its own catalogues. */
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -8,7 +8,7 @@
 #include "kl-private.h"
 
 struct _KlPool {
-  grefcount ref_count;
+  gatomicrefcount ref_count;
   KlTable *table;
   KlQuotas *quotas;          /* NULL for an already-selected table */
   guint n_features;
@@ -36,7 +36,7 @@ KlPool *
 kl_pool_ref (KlPool *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -45,7 +45,7 @@ kl_pool_unref (KlPool *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_ref_count_dec (&self->ref_count))
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   kl_table_unref (self->table);
@@ -466,7 +466,7 @@ load (KlTable             *table,
     messages = local_messages = kl_messages_new ();
   first = messages->len;
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->table = kl_table_ref (table);
   self->quotas = quotas ? kl_quotas_ref (quotas) : NULL;
   self->n_features = quotas ? kl_quotas_get_n_features (quotas) : 0;
@@ -612,7 +612,7 @@ kl_pool_subset (KlPool      *pool,
   KlPool *self = g_new0 (KlPool, 1);
   guint nf = pool->n_features;
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->table = kl_table_ref (pool->table);
   self->quotas = pool->quotas ? kl_quotas_ref (pool->quotas) : NULL;
   self->n_features = nf;

@@ -5,7 +5,7 @@
 #include "kl-private.h"
 
 struct _KlQuotas {
-  grefcount ref_count;
+  gatomicrefcount ref_count;
   GPtrArray *features;        /* of KlFeature */
   GHashTable *feature_index;  /* folded name → index + 1 */
   GHashTable *value_index;    /* "feature index:folded value" → index + 1 */
@@ -43,7 +43,7 @@ kl_quotas_new (void)
 {
   KlQuotas *self = g_new0 (KlQuotas, 1);
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->features = g_ptr_array_new_with_free_func (feature_free);
   self->feature_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->value_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -56,7 +56,7 @@ KlQuotas *
 kl_quotas_ref (KlQuotas *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -65,7 +65,7 @@ kl_quotas_unref (KlQuotas *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_ref_count_dec (&self->ref_count))
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_ptr_array_unref (self->features);

@@ -243,7 +243,7 @@ kl_table_read_data (const char  *data,
     }
 
   table = g_new0 (KlTable, 1);
-  g_ref_count_init (&table->ref_count);
+  g_atomic_ref_count_init (&table->ref_count);
   table->file = g_strdup (name);
   table->sha256 = g_steal_pointer (&sha256);
   table->chunk = g_string_chunk_new (64 * 1024);
@@ -353,7 +353,7 @@ KlTable *
 kl_table_ref (KlTable *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -362,7 +362,7 @@ kl_table_unref (KlTable *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_ref_count_dec (&self->ref_count))
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_free (self->file);

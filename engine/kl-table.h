@@ -33,7 +33,7 @@ struct _KlTable {
   char delimiter;
 
   /*< private >*/
-  grefcount ref_count;
+  gatomicrefcount ref_count;
   const char **cells;
   guint *lines;
   GStringChunk *chunk;

@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-application.h"
-#include "kl-window.h"
+#include "kl-window-private.h"
 
 struct _KlApplication {
   AdwApplication parent_instance;
@@ -55,8 +55,7 @@ kl_application_open (GApplication  *application,
 {
   KlWindow *window = ensure_window (KL_APPLICATION (application));
 
-  for (int i = 0; i < n_files; i++)
-    kl_window_open_file (window, files[i]);
+  kl_window_open_files (window, files, n_files);
   gtk_window_present (GTK_WINDOW (window));
 }
 

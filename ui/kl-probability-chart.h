@@ -15,5 +15,6 @@ GtkWidget *kl_probability_chart_new   (void);
 void       kl_probability_chart_set   (KlProbabilityChart *self, const double *probabilities,
                                        guint n, guint k);
 guint      kl_probability_chart_get_n (KlProbabilityChart *self);
+double     kl_probability_chart_nice_step (double top);
 
 G_END_DECLS
