@@ -2,10 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* O_TMPFILE */
+#define _GNU_SOURCE
+
 #include "kl-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Quoting only where needed and CRLF endings: what spreadsheets and Python's
  * csv module write, so outputs open the same everywhere. */
@@ -70,10 +77,52 @@ set_file_error (GError     **error,
   g_set_error_literal (error, KL_ERROR, KL_ERROR_FILE, text);
 }
 
+/* Links followed by hand, so a dangling link still names the file it would
+ * create; the same bound on hops as the kernel's. */
+#define MAX_LINK_HOPS 40
+
+/* Where a write to @path really lands: @path itself, or the end of its chain
+ * of symbolic links. Replacing the link itself would silently cut it from
+ * its target, which is what the person who made the link relies on. */
+static char *
+resolve_links (const char  *path,
+               int         *saved_errno)
+{
+  g_autofree char *current = g_canonicalize_filename (path, NULL);
+
+  for (guint hop = 0; hop < MAX_LINK_HOPS; hop++)
+    {
+      g_autofree char *target = NULL;
+      g_autofree char *folder = NULL;
+      struct stat link_stat;
+
+      if (lstat (current, &link_stat) != 0 || !S_ISLNK (link_stat.st_mode))
+        return g_steal_pointer (&current);
+
+      target = g_file_read_link (current, NULL);
+      if (target == NULL)
+        return g_steal_pointer (&current);
+      folder = g_path_get_dirname (current);
+      g_free (current);
+      current = g_canonicalize_filename (target, folder);
+    }
+
+  *saved_errno = ELOOP;
+  return NULL;
+}
+
 static gboolean
-same_file (const char  *a,
-           struct stat *a_stat,
-           const char  *b)
+is_standard_output (const char *path)
+{
+  return g_str_equal (path, "-");
+}
+
+/* By name, or by device and inode: catches `./in.csv`, a symbolic link to
+ * the input and a hard link to it alike. */
+static gboolean
+same_file (const char        *a,
+           const struct stat *a_stat,
+           const char        *b)
 {
   struct stat b_stat;
   g_autofree char *canon_a = g_canonicalize_filename (a, NULL);
@@ -86,39 +135,73 @@ same_file (const char  *a,
          a_stat->st_dev == b_stat.st_dev && a_stat->st_ino == b_stat.st_ino;
 }
 
-/**
- * kl_file_write_atomic:
- * @inputs: (nullable): files this run read, which must never be written over
- *
- * Writes to a temporary file beside @path and renames it into place, so a
- * reader sees the old file or the whole new one and a failure (full disk,
- * missing folder) leaves no partial file behind.
- */
+static gboolean
+is_an_input (const char         *path,
+             const struct stat  *path_stat,
+             const char * const *inputs)
+{
+  for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+    if (same_file (path, path_stat, inputs[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * kl_file_check_writable:
+ * @path: an output file name, or `-` for standard output
+ * @inputs: (nullable): files the run reads, which must never be written over
  *
  * The checks kl_file_write_atomic() makes before writing, for callers that
- * want to refuse a bad output path before a long run rather than after it.
+ * want to refuse a bad output path before a long run rather than after it:
+ * not an input (by name, symbolic link or hard link), not a folder, in a
+ * folder that exists and may be written in.
  */
 gboolean
 kl_file_check_writable (const char          *path,
                         const char * const  *inputs,
                         GError             **error)
 {
+  g_autofree char *target = NULL;
   g_autofree char *folder = NULL;
   struct stat target_stat;
   gboolean exists;
+  int saved_errno = 0;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  exists = stat (path, &target_stat) == 0;
+  if (is_standard_output (path))
+    {
+      /* `… -s - > people.csv` would empty the pool before we read it;
+       * the shell has done that already, but say so rather than go on. */
+      if (fstat (STDOUT_FILENO, &target_stat) == 0 && S_ISREG (target_stat.st_mode))
+        for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+          {
+            struct stat input_stat;
 
-  for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
-    if (same_file (path, exists ? &target_stat : NULL, inputs[i]))
-      {
-        set_file_error (error, "output_is_input", path, NULL);
-        return FALSE;
-      }
+            if (stat (inputs[i], &input_stat) == 0 &&
+                input_stat.st_dev == target_stat.st_dev && input_stat.st_ino == target_stat.st_ino)
+              {
+                set_file_error (error, "output_is_input", path, NULL);
+                return FALSE;
+              }
+          }
+      return TRUE;
+    }
+
+  target = resolve_links (path, &saved_errno);
+  if (target == NULL)
+    {
+      set_file_error (error, "write_failed", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  exists = stat (target, &target_stat) == 0;
+  if (is_an_input (target, exists ? &target_stat : NULL, inputs) ||
+      is_an_input (path, exists ? &target_stat : NULL, inputs))
+    {
+      set_file_error (error, "output_is_input", path, NULL);
+      return FALSE;
+    }
 
   if (exists && S_ISDIR (target_stat.st_mode))
     {
@@ -126,16 +209,221 @@ kl_file_check_writable (const char          *path,
       return FALSE;
     }
 
-  folder = g_path_get_dirname (path);
+  /* A device, a pipe or a terminal is written where it is. */
+  if (exists && !S_ISREG (target_stat.st_mode))
+    {
+      if (access (target, W_OK) != 0)
+        {
+          saved_errno = errno;
+          set_file_error (error, "write_failed", path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  folder = g_path_get_dirname (target);
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
       set_file_error (error, "output_folder_missing", path, folder);
       return FALSE;
     }
 
+  /* access() sees a read-only mount and, for a normal user, the folder's
+   * permissions: the two ways a folder refuses the temporary file. */
+  if (access (folder, W_OK | X_OK) != 0)
+    {
+      saved_errno = errno;
+      set_file_error (error, "write_failed", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
+static gboolean
+write_all (int          fd,
+           const char  *contents,
+           gsize        length,
+           int         *saved_errno)
+{
+  while (length > 0)
+    {
+      gssize written = write (fd, contents, MIN (length, (gsize) G_MAXSSIZE));
+
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          *saved_errno = errno;
+          return FALSE;
+        }
+      contents += written;
+      length -= written;
+    }
+  return TRUE;
+}
+
+/* Devices, pipes and terminals cannot be replaced, and replacing them
+ * would be wrong (a root user writing to /dev/full would swap the device
+ * node for a file): they are opened and written in place. */
+static gboolean
+write_in_place (const char  *target,
+                const char  *contents,
+                gsize        length,
+                int         *saved_errno)
+{
+  int fd = open (target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+  ok = write_all (fd, contents, length, saved_errno);
+  if (close (fd) != 0 && ok)
+    {
+      *saved_errno = errno;
+      ok = FALSE;
+    }
+  return ok;
+}
+
+/* An unnamed file in @folder (O_TMPFILE) has no name to leave behind if the
+ * process is killed before the rename; where the file system lacks it, a
+ * hidden name beside the target, removed on every failure we live through. */
+static int
+open_temporary (const char  *folder,
+                const char  *target,
+                char       **temp_path)
+{
+  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *template = NULL;
+  int fd;
+
+#ifdef O_TMPFILE
+  fd = open (folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd >= 0)
+    {
+      *temp_path = NULL;
+      return fd;
+    }
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+    return -1;
+#endif
+
+  template = g_strdup_printf ("%s/.%s.XXXXXX", folder, base);
+  fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd >= 0)
+    *temp_path = g_steal_pointer (&template);
+  return fd;
+}
+
+/* Gives an unnamed temporary file its name just before the rename; the
+ * name lives for two system calls. */
+static gboolean
+name_temporary (int          fd,
+                const char  *folder,
+                const char  *target,
+                char       **temp_path)
+{
+  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/.%s.%08x", folder, base, g_random_int ());
+
+      if (linkat (AT_FDCWD, proc_path, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+        {
+          *temp_path = g_steal_pointer (&name);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        return FALSE;
+    }
+  errno = EEXIST;
+  return FALSE;
+}
+
+static gboolean
+replace_atomically (const char        *target,
+                    const struct stat *old_stat,
+                    const char        *contents,
+                    gsize              length,
+                    int               *saved_errno)
+{
+  g_autofree char *folder = g_path_get_dirname (target);
+  g_autofree char *temp_path = NULL;
+  int fd = open_temporary (folder, target, &temp_path);
+
+  if (fd < 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+
+  /* A replaced file keeps who may read it: a 0600 list of names must not
+   * come back 0644. The owner is kept where we may (as root). */
+  if (old_stat != NULL)
+    {
+      if (fchmod (fd, old_stat->st_mode & 07777) != 0)
+        goto failed;
+      if ((old_stat->st_uid != geteuid () || old_stat->st_gid != getegid ()) &&
+          fchown (fd, old_stat->st_uid, old_stat->st_gid) != 0 && errno != EPERM)
+        goto failed;
+    }
+
+  if (!write_all (fd, contents, length, saved_errno))
+    {
+      errno = *saved_errno;
+      goto failed;
+    }
+  /* Data on disk before the name points at it, so a crash leaves the old
+   * file or the new one, never an empty one. */
+  if (fsync (fd) != 0)
+    goto failed;
+  if (temp_path == NULL && !name_temporary (fd, folder, target, &temp_path))
+    goto failed;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto failed;
+    }
+  fd = -1;
+  if (rename (temp_path, target) != 0)
+    goto failed;
+  return TRUE;
+
+failed:
+  *saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  if (temp_path != NULL)
+    g_unlink (temp_path);
+  return FALSE;
+}
+
+/**
+ * kl_file_write_atomic:
+ * @path: the output file, or `-` for standard output
+ * @inputs: (nullable): files this run read, which must never be written over
+ *
+ * Writes one output file so that nothing is lost:
+ *
+ * - a regular file (or a new one) is written to a temporary file in the
+ *   same folder and renamed into place, so a reader sees the old file or
+ *   the whole new one, and a failure (full disk, read-only folder, folder
+ *   gone) leaves the old file and no partial or temporary file; the
+ *   replaced file's permissions are kept;
+ * - a symbolic link is followed and the file it points to is replaced in
+ *   that file's own folder; the link stays a link;
+ * - a device, a pipe or a terminal is written in place, never replaced;
+ * - `-` is standard output;
+ * - a file that is one of @inputs, by name, link or hard link, is refused.
+ *
+ * Every failure names the file and the reason (KL_ERROR_FILE).
+ */
 gboolean
 kl_file_write_atomic (const char          *path,
                       const char          *contents,
@@ -143,15 +431,38 @@ kl_file_write_atomic (const char          *path,
                       const char * const  *inputs,
                       GError             **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *target = NULL;
+  struct stat target_stat;
+  gboolean exists;
+  gboolean ok;
+  int saved_errno = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
 
   if (!kl_file_check_writable (path, inputs, error))
     return FALSE;
 
-  if (!g_file_set_contents_full (path, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  if (is_standard_output (path))
     {
-      set_file_error (error, "write_failed", path, local_error->message);
+      fflush (stdout);
+      ok = write_all (STDOUT_FILENO, contents, length, &saved_errno);
+    }
+  else
+    {
+      target = resolve_links (path, &saved_errno);
+      exists = target != NULL && stat (target, &target_stat) == 0;
+      if (target == NULL)
+        ok = FALSE;
+      else if (exists && !S_ISREG (target_stat.st_mode))
+        ok = write_in_place (target, contents, length, &saved_errno);
+      else
+        ok = replace_atomically (target, exists ? &target_stat : NULL, contents, length, &saved_errno);
+    }
+
+  if (!ok)
+    {
+      set_file_error (error, "write_failed", path, g_strerror (saved_errno));
       return FALSE;
     }
 

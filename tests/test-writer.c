@@ -4,10 +4,13 @@
  */
 #include "kl-test-utils.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 static KlPool *
 make_pool (const char *quotas_csv,
@@ -240,6 +243,338 @@ test_full_disk (void)
   }
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in @folder, sorted and joined by spaces: what a person listing
+ * it would see, hidden temporary files included. */
+static char *
+folder_listing (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *entry;
+
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, (gpointer) entry);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static char *
+make_folder (const char *name)
+{
+  char *folder = g_build_filename (kl_test_dir (), name, NULL);
+
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  return folder;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+test_refuses_hard_link (void)
+{
+  g_autofree char *folder = make_folder ("hard-link");
+  g_autofree char *input = g_build_filename (folder, "people.csv", NULL);
+  g_autofree char *other_name = g_build_filename (folder, "out.csv", NULL);
+  const char *inputs[] = { input, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_set_contents (input, "id\n1\n", -1, NULL));
+  g_assert_cmpint (link (input, other_name), ==, 0);
+
+  g_assert_false (kl_file_check_writable (other_name, inputs, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_clear_error (&error);
+  g_assert_false (kl_file_write_atomic (other_name, "x", 1, inputs, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "out.csv"));
+  g_assert_nonnull (strstr (error->message, "will not be written over"));
+
+  contents = read_file (input);
+  g_assert_cmpstr (contents, ==, "id\n1\n");
+}
+
+/* The link stays a link, and the file it names gets the new contents. */
+static void
+test_follows_symlink (void)
+{
+  g_autofree char *folder = make_folder ("follow");
+  g_autofree char *elsewhere = make_folder ("follow-target");
+  g_autofree char *target = g_build_filename (elsewhere, "panel.csv", NULL);
+  g_autofree char *link = g_build_filename (folder, "panel.csv", NULL);
+  g_autofree char *dangling = g_build_filename (folder, "later.csv", NULL);
+  g_autofree char *later = g_build_filename (elsewhere, "later.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat link_stat;
+
+  g_assert_true (g_file_set_contents (target, "old\n", -1, NULL));
+  g_assert_cmpint (symlink ("../follow-target/panel.csv", link), ==, 0);
+  g_assert_true (kl_file_write_atomic (link, "new\n", 4, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lstat (link, &link_stat), ==, 0);
+  g_assert_true (S_ISLNK (link_stat.st_mode));
+  contents = read_file (target);
+  g_assert_cmpstr (contents, ==, "new\n");
+  g_clear_pointer (&contents, g_free);
+
+  /* A link to a file not made yet makes it where the link points. */
+  g_assert_cmpint (symlink (later, dangling), ==, 0);
+  g_assert_true (kl_file_write_atomic (dangling, "made\n", 5, NULL, &error));
+  g_assert_no_error (error);
+  contents = read_file (later);
+  g_assert_cmpstr (contents, ==, "made\n");
+
+  listing = folder_listing (folder);
+  g_assert_cmpstr (listing, ==, "later.csv panel.csv");
+  g_clear_pointer (&listing, g_free);
+  listing = folder_listing (elsewhere);
+  g_assert_cmpstr (listing, ==, "later.csv panel.csv");
+}
+
+static void
+test_symlink_loop (void)
+{
+  g_autofree char *folder = make_folder ("loop");
+  g_autofree char *a = g_build_filename (folder, "a.csv", NULL);
+  g_autofree char *b = g_build_filename (folder, "b.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (symlink (b, a), ==, 0);
+  g_assert_cmpint (symlink (a, b), ==, 0);
+  g_assert_false (kl_file_write_atomic (a, "x", 1, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "a.csv"));
+  g_assert_nonnull (strstr (error->message, g_strerror (ELOOP)));
+}
+
+/* A 0600 list of names stays 0600 when it is written again. */
+static void
+test_keeps_permissions (void)
+{
+  g_autofree char *folder = make_folder ("modes");
+  g_autofree char *private = g_build_filename (folder, "private.csv", NULL);
+  g_autofree char *fresh = g_build_filename (folder, "fresh.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  struct stat file_stat;
+  mode_t mask = umask (022);
+
+  g_assert_true (g_file_set_contents (private, "old\n", -1, NULL));
+  g_assert_cmpint (chmod (private, 0600), ==, 0);
+  g_assert_true (kl_file_write_atomic (private, "new\n", 4, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (private, &file_stat), ==, 0);
+  g_assert_cmpuint (file_stat.st_mode & 07777, ==, 0600);
+
+  g_assert_true (kl_file_write_atomic (fresh, "new\n", 4, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (fresh, &file_stat), ==, 0);
+  g_assert_cmpuint (file_stat.st_mode & 07777, ==, 0644);
+  umask (mask);
+}
+
+/* As root a write to /dev/full once replaced the device node by a file. */
+static void
+test_device_written_in_place (void)
+{
+  g_autoptr(GError) error = NULL;
+  struct stat device_stat;
+
+  g_assert_true (kl_file_write_atomic ("/dev/null", "x\n", 2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat ("/dev/null", &device_stat), ==, 0);
+  g_assert_true (S_ISCHR (device_stat.st_mode));
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  g_assert_false (kl_file_write_atomic ("/dev/full", "x\n", 2, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "/dev/full"));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOSPC)));
+  g_assert_cmpint (stat ("/dev/full", &device_stat), ==, 0);
+  g_assert_true (S_ISCHR (device_stat.st_mode));
+}
+
+/* A link to /dev/full: the link is followed, the device written in place,
+ * and the link is neither replaced nor removed. */
+static void
+test_link_to_device (void)
+{
+  g_autofree char *folder = make_folder ("device-link");
+  g_autofree char *link = g_build_filename (folder, "out.csv", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat link_stat;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  g_assert_cmpint (symlink ("/dev/full", link), ==, 0);
+  g_assert_false (kl_file_write_atomic (link, "x\n", 2, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_cmpint (lstat (link, &link_stat), ==, 0);
+  g_assert_true (S_ISLNK (link_stat.st_mode));
+  listing = folder_listing (folder);
+  g_assert_cmpstr (listing, ==, "out.csv");
+}
+
+typedef struct {
+  char *path;
+  char *received;
+} FifoReader;
+
+static gpointer
+read_fifo (gpointer data)
+{
+  FifoReader *reader = data;
+
+  g_assert_true (g_file_get_contents (reader->path, &reader->received, NULL, NULL));
+  return NULL;
+}
+
+static void
+test_fifo_written_in_place (void)
+{
+  g_autofree char *folder = make_folder ("fifo");
+  FifoReader reader = { g_build_filename (folder, "pipe", NULL), NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+  GThread *thread;
+  struct stat fifo_stat;
+
+  g_assert_cmpint (mkfifo (reader.path, 0600), ==, 0);
+  thread = g_thread_new ("fifo-reader", read_fifo, &reader);
+  g_assert_true (kl_file_write_atomic (reader.path, "id\r\n1\r\n", 7, NULL, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+
+  g_assert_cmpstr (reader.received, ==, "id\r\n1\r\n");
+  g_assert_cmpint (lstat (reader.path, &fifo_stat), ==, 0);
+  g_assert_true (S_ISFIFO (fifo_stat.st_mode));
+  listing = folder_listing (folder);
+  g_assert_cmpstr (listing, ==, "pipe");
+  g_free (reader.path);
+  g_free (reader.received);
+}
+
+static void
+test_dash_is_standard_output (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (kl_file_check_writable ("-", NULL, &error));
+      g_assert_true (kl_file_write_atomic ("-", "id\r\n7\r\n", 7, NULL, &error));
+      g_assert_no_error (error);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("id\r\n7\r\n");
+  g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+}
+
+/* The folder is there when the run starts and gone when it ends. */
+static void
+test_vanished_folder (void)
+{
+  g_autofree char *folder = make_folder ("vanishing");
+  g_autofree char *path = g_build_filename (folder, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kl_file_check_writable (path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rmdir (folder), ==, 0);
+
+  g_assert_false (kl_file_write_atomic (path, "x", 1, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "out.csv"));
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+}
+
+/* Permission is refused before the run (the check) and at the write; the
+ * old file stays and nothing is left beside it. Root may write anywhere,
+ * so as root the writing half runs as the unprivileged "nobody". */
+static void
+test_read_only_folder (void)
+{
+  const char *folder = g_getenv ("KL_TEST_READ_ONLY_FOLDER");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = g_build_filename (folder, "out.csv", NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (geteuid () == 0)
+        {
+          struct passwd *nobody = getpwnam ("nobody");
+
+          g_assert_nonnull (nobody);
+          g_assert_cmpint (setgid (nobody->pw_gid), ==, 0);
+          g_assert_cmpint (setuid (nobody->pw_uid), ==, 0);
+        }
+
+      g_assert_false (kl_file_check_writable (path, NULL, &error));
+      g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+      g_clear_error (&error);
+      g_assert_false (kl_file_write_atomic (path, "new\n", 4, NULL, &error));
+      g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+      g_printerr ("%s", error->message);
+      return;
+    }
+
+  {
+    g_autofree char *made = g_dir_make_tmp ("kleroterion-read-only-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (made, "out.csv", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *listing = NULL;
+
+    g_assert_nonnull (made);
+    g_assert_true (g_file_set_contents (path, "old\n", -1, NULL));
+    g_assert_cmpint (chmod (path, 0666), ==, 0);
+    g_assert_cmpint (chmod (made, 0555), ==, 0);
+    g_setenv ("KL_TEST_READ_ONLY_FOLDER", made, TRUE);
+
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stderr ("*out.csv*could not be written*");
+
+    contents = read_file (path);
+    g_assert_cmpstr (contents, ==, "old\n");
+    listing = folder_listing (made);
+    g_assert_cmpstr (listing, ==, "out.csv");
+
+    g_assert_cmpint (chmod (made, 0755), ==, 0);
+    g_unlink (path);
+    g_rmdir (made);
+  }
+}
+
 static void
 test_quotas_file_round_trip (void)
 {
@@ -270,6 +605,16 @@ main (int    argc,
   g_test_add_func ("/writer/refuses-inputs", test_refuses_inputs);
   g_test_add_func ("/writer/missing-folder", test_missing_folder);
   g_test_add_func ("/writer/full-disk", test_full_disk);
+  g_test_add_func ("/writer/refuses-hard-link", test_refuses_hard_link);
+  g_test_add_func ("/writer/follows-symlink", test_follows_symlink);
+  g_test_add_func ("/writer/symlink-loop", test_symlink_loop);
+  g_test_add_func ("/writer/keeps-permissions", test_keeps_permissions);
+  g_test_add_func ("/writer/device-written-in-place", test_device_written_in_place);
+  g_test_add_func ("/writer/link-to-device", test_link_to_device);
+  g_test_add_func ("/writer/fifo-written-in-place", test_fifo_written_in_place);
+  g_test_add_func ("/writer/dash-is-standard-output", test_dash_is_standard_output);
+  g_test_add_func ("/writer/vanished-folder", test_vanished_folder);
+  g_test_add_func ("/writer/read-only-folder", test_read_only_folder);
   g_test_add_func ("/writer/quotas-file-round-trip", test_quotas_file_round_trip);
 
   return g_test_run ();
