@@ -15,9 +15,6 @@
 
 #include "kl-cli.h"
 
-/* --seed absent: the settings' seed applies */
-#define SEED_NOT_GIVEN G_MININT64
-
 typedef struct {
   KlCliInputOptions inputs;
   char *selected_path;
@@ -31,7 +28,7 @@ typedef struct {
   char *suggested_path;
   char *algorithm;
   char *progress;
-  gint64 seed;
+  char *seed;                 /* as given: every gint64 is a seed, NULL means the settings' */
   gboolean no_progress;
   gboolean test_selection;
   gboolean force;
@@ -246,6 +243,7 @@ select_main (SelectOptions *options)
   KlCliInputs loaded = { 0 };
   KlAlgorithm algorithm;
   KlRunParams params;
+  gint64 seed = 0;
   SelectJob job = { 0 };
   int status;
 
@@ -266,6 +264,9 @@ select_main (SelectOptions *options)
   status = kl_cli_parse_algorithm (options->algorithm, "select", &algorithm);
   if (status != KL_EXIT_OK)
     return status;
+  if (options->seed != NULL &&
+      !g_ascii_string_to_signed (options->seed, 10, G_MININT64, G_MAXINT64, &seed, NULL))
+    return kl_cli_usage_error ("select", _("--seed takes a whole number (64 bits), not “%s”"), options->seed);
 
   reporter = kl_cli_make_reporter (options->no_progress ? "none" : options->progress, "select", &status);
   if (status != KL_EXIT_OK)
@@ -303,8 +304,8 @@ select_main (SelectOptions *options)
   params.number_wanted = options->inputs.number_wanted;
   if (options->algorithm != NULL)
     params.algorithm = algorithm;
-  if (options->seed != SEED_NOT_GIVEN)
-    params.seed = options->seed;
+  if (options->seed != NULL)
+    params.seed = seed;
   params.test_selection = options->test_selection;
   params.number_selections = options->number_selections;
 
@@ -370,7 +371,7 @@ kl_cli_select (int    argc,
       N_("Where to write everyone else"), N_("FILE") },
     { "algorithm", 0, 0, G_OPTION_ARG_STRING, &options.algorithm,
       N_("legacy, maximin, nash, leximin or diversimax (default: the settings')"), N_("NAME") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &options.seed,
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &options.seed,
       N_("A number for a reproducible draw; 0 for secure randomness (default: the settings')"), N_("N") },
     { "test-selection", 0, 0, G_OPTION_ARG_NONE, &options.test_selection,
       N_("A quick panel that is NOT random, to try the quotas"), NULL },
@@ -402,7 +403,6 @@ kl_cli_select (int    argc,
   };
 
   options.number_selections = 1;
-  options.seed = SEED_NOT_GIVEN;
   g_option_context_set_summary (context, _("Select a panel from the pool so that every quota is met, "
                                            "and write the selected and the remaining people."));
   main_group = kl_cli_input_option_group (&options.inputs);
@@ -426,5 +426,6 @@ kl_cli_select (int    argc,
   g_free (options.suggested_path);
   g_free (options.algorithm);
   g_free (options.progress);
+  g_free (options.seed);
   return status;
 }

@@ -64,7 +64,7 @@ kl_message_set_location (KlMessage  *self,
   self->line = line;
   self->row = row;
   g_free (self->column);
-  self->column = g_strdup (column);
+  self->column = column ? kl_text_cut (column) : NULL;
   self->column_index = column_index;
 }
 
@@ -74,7 +74,7 @@ kl_message_set_column2 (KlMessage  *self,
 {
   g_return_if_fail (self != NULL);
   g_free (self->column2);
-  self->column2 = g_strdup (column2);
+  self->column2 = column2 ? kl_text_cut (column2) : NULL;
 }
 
 void
@@ -90,13 +90,13 @@ kl_message_set_param (KlMessage  *self,
       if (g_str_equal (g_ptr_array_index (self->keys, i), key))
         {
           g_free (self->values->pdata[i]);
-          self->values->pdata[i] = g_strdup (value ? value : "");
+          self->values->pdata[i] = kl_text_cut (value ? value : "");
           return;
         }
     }
 
   g_ptr_array_add (self->keys, g_strdup (key));
-  g_ptr_array_add (self->values, g_strdup (value ? value : ""));
+  g_ptr_array_add (self->values, kl_text_cut (value ? value : ""));
 }
 
 void

@@ -33,6 +33,9 @@ typedef enum {
 
 const char   *kl_text_strip         (const char *text, gsize len, gsize *out_len);
 char         *kl_text_fold          (const char *text);
+/* values quoted in messages are cut to this many characters */
+#define KL_TEXT_MAX_QUOTED 200
+char         *kl_text_cut           (const char *text);
 gboolean      kl_text_is_ascii      (const char *text);
 KlCountStatus kl_text_parse_count   (const char *text, int *out);
 char         *kl_text_join_and      (GPtrArray *items);

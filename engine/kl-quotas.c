@@ -296,11 +296,13 @@ kl_quotas_get_value_column (const KlQuotas *self)
   return self->value_column;
 }
 
-static int
+/* In 64 bits: a hundred values with maxima near 10^9 (a way of writing "no
+ * limit") add up to more than an int holds. */
+static gint64
 feature_sum (const KlFeature *feature,
              gboolean         of_max)
 {
-  int sum = 0;
+  gint64 sum = 0;
 
   for (guint v = 0; v < feature->values->len; v++)
     {
@@ -310,31 +312,51 @@ feature_sum (const KlFeature *feature,
   return sum;
 }
 
-int
-kl_quotas_get_minimum_selection (const KlQuotas *self)
+/* A panel size is an int: a bound beyond G_MAXINT says no more than
+ * G_MAXINT does. */
+static int
+clamp_to_int (gint64 value)
 {
-  int best = 0;
+  return (int) CLAMP (value, G_MININT, G_MAXINT);
+}
 
-  g_return_val_if_fail (self != NULL, 0);
+static gint64
+minimum_selection (const KlQuotas *self)
+{
+  gint64 best = 0;
 
   for (guint f = 0; f < self->features->len; f++)
     best = MAX (best, feature_sum (g_ptr_array_index (self->features, f), FALSE));
   return best;
 }
 
-int
-kl_quotas_get_maximum_selection (const KlQuotas *self)
+static gint64
+maximum_selection (const KlQuotas *self)
 {
-  int best = 0;
-
-  g_return_val_if_fail (self != NULL, 0);
+  gint64 best = 0;
 
   for (guint f = 0; f < self->features->len; f++)
     {
-      int sum = feature_sum (g_ptr_array_index (self->features, f), TRUE);
+      gint64 sum = feature_sum (g_ptr_array_index (self->features, f), TRUE);
       best = f == 0 ? sum : MIN (best, sum);
     }
   return best;
+}
+
+int
+kl_quotas_get_minimum_selection (const KlQuotas *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return clamp_to_int (minimum_selection (self));
+}
+
+int
+kl_quotas_get_maximum_selection (const KlQuotas *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return clamp_to_int (maximum_selection (self));
 }
 
 /* The largest feature total of maxima: the default ceiling a relaxation may
@@ -342,11 +364,11 @@ kl_quotas_get_maximum_selection (const KlQuotas *self)
 int
 kl_quotas_get_default_max_flex (const KlQuotas *self)
 {
-  int best = 0;
+  gint64 best = 0;
 
   for (guint f = 0; f < self->features->len; f++)
     best = MAX (best, feature_sum (g_ptr_array_index (self->features, f), TRUE));
-  return best;
+  return clamp_to_int (best);
 }
 
 void
@@ -837,17 +859,17 @@ kl_quotas_check (const KlQuotas *self,
   if (self->features->len == 0)
     return TRUE;
 
-  if (kl_quotas_get_minimum_selection (self) > kl_quotas_get_maximum_selection (self))
+  if (minimum_selection (self) > maximum_selection (self))
     {
       const KlFeature *smallest_max = NULL, *largest_min = NULL;
-      int smallest_max_sum = G_MAXINT, largest_min_sum = -1;
+      gint64 smallest_max_sum = G_MAXINT64, largest_min_sum = -1;
       KlMessage *m;
 
       for (guint f = 0; f < self->features->len; f++)
         {
           const KlFeature *feature = g_ptr_array_index (self->features, f);
-          int max_sum = feature_sum (feature, TRUE);
-          int min_sum = feature_sum (feature, FALSE);
+          gint64 max_sum = feature_sum (feature, TRUE);
+          gint64 min_sum = feature_sum (feature, FALSE);
 
           if (max_sum < smallest_max_sum)
             smallest_max = feature, smallest_max_sum = max_sum;
@@ -868,8 +890,8 @@ kl_quotas_check (const KlQuotas *self,
       for (guint f = 0; f < self->features->len; f++)
         {
           const KlFeature *feature = g_ptr_array_index (self->features, f);
-          int min_sum = feature_sum (feature, FALSE);
-          int max_sum = feature_sum (feature, TRUE);
+          gint64 min_sum = feature_sum (feature, FALSE);
+          gint64 max_sum = feature_sum (feature, TRUE);
           KlMessage *m;
 
           if (min_sum > number_to_select)

@@ -16,6 +16,18 @@ G_DEFINE_BOXED_TYPE (KlTable, kl_table, kl_table_ref, kl_table_unref)
 /* Files with more invalid lines than this get one summary line for the rest. */
 #define MAX_ENCODING_ERRORS 10
 
+/* Limits that keep a hostile or broken file from taking all memory or time,
+ * far above any real pool (100,000 people, 100 features, a few hundred bytes
+ * a cell). Documented in kleroterion-cli(1). */
+#define KL_TABLE_MAX_CELL_BYTES (1024 * 1024)          /* 1 MiB */
+#define KL_TABLE_MAX_LINE_BYTES (16 * 1024 * 1024)     /* 16 MiB */
+#define KL_TABLE_MAX_COLUMNS    16384                  /* a spreadsheet's widest row */
+#define KL_TABLE_MAX_ROWS       10000000
+
+/* libcsv grows a cell's buffer by this much at a time (128 bytes by default,
+ * which makes a long cell many reallocations). */
+#define CSV_BLOCK_BYTES (64 * 1024)
+
 typedef struct {
   KlTable *table;
   GPtrArray *messages;
@@ -29,7 +41,23 @@ typedef struct {
   int pending_line;          /* first non-blank line fed outside a row */
   int first_width_mismatch;  /* line of the first row of another width */
   guint n_width_mismatches;
+  guint n_extra_cells;       /* cells of this row beyond the header, not kept */
+  gboolean extra_has_text;   /* … and whether any of them holds something */
+  gboolean over_limit;       /* a limit was passed: stop reading */
 } Reader;
+
+static void
+add_limit_error (Reader     *reader,
+                 const char *code,
+                 int         line,
+                 gint64      limit)
+{
+  KlMessage *m = kl_messages_add (reader->messages, KL_SEVERITY_ERROR, code);
+
+  kl_message_set_location (m, reader->table->file, line, 0, NULL, -1);
+  kl_message_set_param_int (m, "limit", limit);
+  reader->over_limit = TRUE;
+}
 
 static void
 on_cell (void   *data,
@@ -40,6 +68,9 @@ on_cell (void   *data,
   gsize stripped_len;
   const char *stripped;
 
+  if (reader->over_limit)
+    return;
+
   if (!reader->in_row)
     {
       reader->in_row = TRUE;
@@ -47,9 +78,58 @@ on_cell (void   *data,
       reader->pending_line = 0;
     }
 
+  if (data != NULL && len > KL_TABLE_MAX_CELL_BYTES)
+    {
+      add_limit_error (reader, "cell_too_long", reader->row_line, KL_TABLE_MAX_CELL_BYTES);
+      return;
+    }
+
   stripped = kl_text_strip (data ? data : "", data ? len : 0, &stripped_len);
+
+  if (!reader->header_done && reader->row->len >= KL_TABLE_MAX_COLUMNS)
+    {
+      add_limit_error (reader, "too_many_columns", reader->row_line, KL_TABLE_MAX_COLUMNS);
+      return;
+    }
+
+  /* Cells beyond the header are not kept: a row of 16,000 trailing commas
+   * costs nothing. */
+  if (reader->header_done && reader->row->len >= reader->table->n_columns)
+    {
+      reader->n_extra_cells++;
+      reader->extra_has_text |= stripped_len > 0;
+      return;
+    }
+
   g_ptr_array_add (reader->row,
                    g_string_chunk_insert_len (reader->table->chunk, stripped, stripped_len));
+}
+
+/* Spreadsheets export a header as wide as the widest row they ever held,
+ * with empty cells on the right; those are not columns. */
+static void
+set_header (Reader *reader)
+{
+  KlTable *table = reader->table;
+  guint width = reader->row->len;
+
+  while (width > 0 && *(const char *) g_ptr_array_index (reader->row, width - 1) == '\0')
+    width--;
+
+  if (width < reader->row->len && width > 0)
+    {
+      KlMessage *m = kl_messages_add (reader->messages, KL_SEVERITY_WARNING, "header_empty_cells_ignored");
+
+      kl_message_set_location (m, table->file, reader->row_line, 0, NULL, -1);
+      kl_message_set_param_int (m, "count", reader->row->len - width);
+    }
+  else
+    width = reader->row->len;
+
+  table->n_columns = width;
+  table->header = g_new0 (char *, table->n_columns + 1);
+  for (guint i = 0; i < width; i++)
+    table->header[i] = g_strdup (g_ptr_array_index (reader->row, i));
 }
 
 static void
@@ -58,21 +138,32 @@ on_row_end (int   terminator,
 {
   Reader *reader = user_data;
   KlTable *table = reader->table;
+  gboolean other_width;
 
   reader->in_row = FALSE;
+  if (reader->over_limit)
+    return;
 
   if (!reader->header_done)
     {
-      table->n_columns = reader->row->len;
-      table->header = g_new0 (char *, table->n_columns + 1);
-      for (guint i = 0; i < reader->row->len; i++)
-        table->header[i] = g_strdup (g_ptr_array_index (reader->row, i));
+      set_header (reader);
       reader->header_done = TRUE;
       g_ptr_array_set_size (reader->row, 0);
       return;
     }
 
-  if (reader->row->len != table->n_columns)
+  if (reader->lines->len >= KL_TABLE_MAX_ROWS)
+    {
+      add_limit_error (reader, "too_many_rows", reader->row_line, KL_TABLE_MAX_ROWS);
+      return;
+    }
+
+  /* Extra cells that are all empty are the same trailing commas as in the
+   * header, not a sign of a shifted row. */
+  other_width = reader->row->len < table->n_columns || reader->extra_has_text;
+  reader->n_extra_cells = 0;
+  reader->extra_has_text = FALSE;
+  if (other_width)
     {
       if (reader->n_width_mismatches++ == 0)
         reader->first_width_mismatch = reader->row_line;
@@ -84,6 +175,22 @@ on_row_end (int   terminator,
 
   g_array_append_val (reader->lines, reader->row_line);
   g_ptr_array_set_size (reader->row, 0);
+}
+
+/* The end of the physical line at @p, just after its "\n", "\r\n" or a
+ * lone "\r" (old Mac files, some exports): what an editor counts as a line. */
+static const char *
+next_line_end (const char *p,
+               const char *end)
+{
+  for (; p < end; p++)
+    {
+      if (*p == '\n')
+        return p + 1;
+      if (*p == '\r')
+        return (p + 1 < end && p[1] == '\n') ? p + 2 : p + 1;
+    }
+  return end;
 }
 
 static gboolean
@@ -164,9 +271,12 @@ check_encoding (const char *data,
 
   while (p < end)
     {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *line_end = nl ? nl : end;
+      const char *next = next_line_end (p, end);
+      const char *line_end = next;
       const char *bad;
+
+      while (line_end > p && (line_end[-1] == '\n' || line_end[-1] == '\r'))
+        line_end--;
 
       if (memchr (p, '\0', line_end - p) != NULL)
         {
@@ -187,7 +297,7 @@ check_encoding (const char *data,
           n_bad++;
         }
 
-      p = line_end + 1;
+      p = next;
       line++;
     }
 
@@ -264,6 +374,7 @@ kl_table_read_data (const char  *data,
   if (csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
     g_error ("Out of memory");
   csv_set_delim (&parser, (unsigned char) table->delimiter);
+  csv_set_blk_size (&parser, CSV_BLOCK_BYTES);
 
   reader.table = table;
   reader.messages = messages;
@@ -275,11 +386,16 @@ kl_table_read_data (const char  *data,
   reader.line = 0;
   while (p < end)
     {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *line_end = nl ? nl + 1 : end;
+      const char *line_end = next_line_end (p, end);
       size_t fed;
 
       reader.line++;
+      if (line_end - p > KL_TABLE_MAX_LINE_BYTES)
+        {
+          add_limit_error (&reader, "line_too_long", reader.line, KL_TABLE_MAX_LINE_BYTES);
+          parse_failed = TRUE;
+          break;
+        }
       if (!reader.in_row && reader.pending_line == 0 && !line_is_blank (p, line_end, table->delimiter))
         reader.pending_line = reader.line;
 
@@ -292,6 +408,11 @@ kl_table_read_data (const char  *data,
           parse_failed = TRUE;
           break;
         }
+      if (reader.over_limit)
+        {
+          parse_failed = TRUE;
+          break;
+        }
       p = line_end;
     }
 
@@ -301,6 +422,8 @@ kl_table_read_data (const char  *data,
                         reader.row_line > 0 ? reader.row_line : reader.line);
       parse_failed = TRUE;
     }
+  if (reader.over_limit)
+    parse_failed = TRUE;
 
   csv_free (&parser);
 

@@ -64,18 +64,100 @@ kl_text_is_ascii (const char *text)
   return TRUE;
 }
 
+/* Where NFC of a text may be cut in two and each half normalised alone:
+ * before a character that never combines with what precedes it. Marks
+ * (combining and spacing vowel signs) and the Hangul vowels and final
+ * consonants that compose with a preceding syllable are the characters
+ * that do. */
+static gboolean
+starts_a_segment (gunichar c)
+{
+  if (c < 0x80)
+    return TRUE;
+  if (g_unichar_combining_class (c) != 0 || g_unichar_ismark (c))
+    return FALSE;
+  if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2))
+    return FALSE;
+  return TRUE;
+}
+
+/* Segments of about this many bytes keep g_utf8_normalize(), which is
+ * quadratic in the length of what it is given (a 1 MB cell of "é" took
+ * seconds), to linear time overall. */
+#define FOLD_SEGMENT_BYTES 256
+
 /* The key two spellings share when they differ only in letter case or in
- * Unicode composition: feature, value, column and address matching all use it. */
+ * Unicode composition: feature, value, column and address matching all use
+ * it. ASCII, by far the most common, is lowered byte by byte; other text is
+ * composed (NFC) and case-folded in short segments, in time linear in its
+ * length. */
 char *
 kl_text_fold (const char *text)
 {
-  g_autofree char *normal = NULL;
+  GString *folded;
+  const char *segment;
+  const char *p;
 
   if (kl_text_is_ascii (text))
     return g_ascii_strdown (text, -1);
 
-  normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
-  return g_utf8_casefold (normal ? normal : text, -1);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      return kl_text_fold (valid);
+    }
+
+  folded = g_string_sized_new (strlen (text));
+  segment = text;
+  p = text;
+  while (*p)
+    {
+      const char *next = g_utf8_next_char (p);
+
+      if (*next == '\0' ||
+          (next - segment >= FOLD_SEGMENT_BYTES && starts_a_segment (g_utf8_get_char (next))))
+        {
+          g_autofree char *normal = g_utf8_normalize (segment, next - segment, G_NORMALIZE_NFC);
+          g_autofree char *casefolded = g_utf8_casefold (normal, -1);
+
+          g_string_append (folded, casefolded);
+          segment = next;
+        }
+      p = next;
+    }
+
+  return g_string_free (folded, FALSE);
+}
+
+/**
+ * kl_text_cut:
+ * @text: a value to quote in a message
+ *
+ * A 1 MB cell quoted whole would bury the message around it: values longer
+ * than %KL_TEXT_MAX_QUOTED characters are cut there, on a character
+ * boundary, and end with an ellipsis.
+ *
+ * Returns: (transfer full): @text, or its beginning and "…"
+ */
+char *
+kl_text_cut (const char *text)
+{
+  const char *p = text;
+
+  for (guint n = 0; *p; n++)
+    {
+      if (n == KL_TEXT_MAX_QUOTED)
+        {
+          g_autofree char *start = g_strndup (text, p - text);
+
+          return g_strconcat (start, "…", NULL);
+        }
+      p = g_utf8_find_next_char (p, NULL);
+      if (p == NULL)
+        break;
+    }
+  return g_strdup (text);
 }
 
 /* Quota counts: plain decimal digits with an optional sign. Python's int()

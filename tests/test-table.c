@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-test-utils.h"
+#include "kl-private.h"
 
 static KlTable *
 read_ok (const char *csv,
@@ -144,6 +145,125 @@ test_find_column (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+/* A spreadsheet's export: the header as wide as the sheet ever was. The
+ * empty header cells are dropped with one warning, rows are not padded to
+ * them, and rows carrying the same empty cells are not "of another width". */
+static void
+test_trailing_empty_header_cells (void)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  g_autofree char *commas = g_strnfill (16382, ',');
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(KlTable) table = NULL;
+
+  g_string_append_printf (csv, "id,name%s\r\n", commas);
+  for (guint i = 1; i <= 50; i++)
+    g_string_append_printf (csv, "%u,Person %u%s\r\n", i, i, commas);
+  g_string_append (csv, "51,Short\r\n");
+
+  table = read_ok (csv->str, messages);
+  g_assert_cmpuint (table->n_columns, ==, 2);
+  g_assert_cmpuint (table->n_rows, ==, 51);
+  g_assert_cmpstr (kl_table_get_cell (table, 49, 1), ==, "Person 50");
+  g_assert_cmpstr (kl_message_get_param (kl_assert_message (messages, "header_empty_cells_ignored", 1, NULL),
+                                         "count"), ==, "16382");
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_cmpstr (((KlMessage *) g_ptr_array_index (messages, i))->code, !=, "row_width_mismatch");
+}
+
+/* Old Mac files and some exports end lines with a lone CR: each is a line. */
+static void
+test_cr_line_ends (void)
+{
+  g_autoptr(KlTable) table = read_ok ("id,name\r1,Ann\r\r2,Bob\r", NULL);
+
+  g_assert_cmpuint (table->n_rows, ==, 2);
+  g_assert_cmpint (kl_table_get_line (table, 0), ==, 2);
+  g_assert_cmpint (kl_table_get_line (table, 1), ==, 4);
+  read_fails ("id,name\r1,Ann\r2,Bo\"b\r", -1, "misplaced_quote", 3);
+  read_fails ("id,name\r1,Ann\r2,Jos\xE9\r", -1, "invalid_utf8", 3);
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(GString) csv = g_string_new ("id,note\n1,");
+  g_autofree char *wide = NULL;
+
+  /* A realistic long cell is read; one past the limit is refused. */
+  for (guint i = 0; i < 1024 * 1024; i++)
+    g_string_append_c (csv, 'x');
+  {
+    g_autoptr(KlTable) table = read_ok (csv->str, NULL);
+    g_assert_cmpuint (strlen (kl_table_get_cell (table, 0, 1)), ==, 1024 * 1024);
+  }
+  g_string_append (csv, "x\n");
+  read_fails (csv->str, csv->len, "cell_too_long", 2);
+
+  g_string_assign (csv, "id");
+  for (guint i = 1; i <= 16384; i++)
+    g_string_append_printf (csv, ",c%u", i);
+  g_string_append (csv, "\n1\n");
+  read_fails (csv->str, csv->len, "too_many_columns", 1);
+
+  g_string_assign (csv, "id\n1\n");
+  wide = g_strnfill (16 * 1024 * 1024 + 1, ',');
+  g_string_append (csv, wide);
+  read_fails (csv->str, csv->len, "line_too_long", 3);
+}
+
+/* Folding in segments gives what folding the whole text at once gives,
+ * across segment ends that fall among combining marks and Hangul jamo. */
+static void
+test_fold_in_segments (void)
+{
+  const char *units[] = { "é", "e\xCC\x81", "Å\xCC\xA3\xCC\x81", "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB",
+                          "ǅ", "ß", "a\xCC\x81\xCC\x81\xCC\x81\xCC\x81\xCC\x81", "İ", "Ω\xCD\x85" };
+
+  for (guint u = 0; u < G_N_ELEMENTS (units); u++)
+    for (guint repeat = 1; repeat < 400; repeat += 37)
+      {
+        g_autoptr(GString) text = g_string_new ("Zoë ");
+        g_autofree char *normal = NULL;
+        g_autofree char *expected = NULL;
+        g_autofree char *folded = NULL;
+
+        for (guint i = 0; i < repeat; i++)
+          g_string_append (text, units[(u + i % 3) % G_N_ELEMENTS (units)]);
+        normal = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFC);
+        expected = g_utf8_casefold (normal, -1);
+        folded = kl_text_fold (text->str);
+        g_assert_cmpstr (folded, ==, expected);
+      }
+}
+
+static void
+test_cut_quoted_values (void)
+{
+  g_autoptr(KlMessage) message = kl_message_new (KL_SEVERITY_ERROR, "value_not_in_feature");
+  g_autofree char *long_value = g_strnfill (1024 * 1024, 'x');
+  g_autoptr(GString) accented = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *cut = NULL;
+
+  kl_message_set_param (message, "value", long_value);
+  kl_message_set_param (message, "feature_name", "gender");
+  kl_message_set_location (message, "pool.csv", 2, 2, long_value, 1);
+  text = kl_message_to_located_string (message);
+  g_assert_cmpuint (strlen (text), <, 1000);
+  g_assert_nonnull (strstr (text, "xxx…"));
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (accented, "é");
+  cut = kl_text_cut (accented->str);
+  g_assert_true (g_utf8_validate (cut, -1, NULL));
+  g_assert_cmpuint (g_utf8_strlen (cut, -1), ==, KL_TEXT_MAX_QUOTED + 1);
+  g_assert_true (g_str_has_suffix (cut, "é…"));
+  g_clear_pointer (&cut, g_free);
+  cut = kl_text_cut ("short");
+  g_assert_cmpstr (cut, ==, "short");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -158,6 +278,11 @@ main (int    argc,
   g_test_add_func ("/table/bad-files", test_bad_files);
   g_test_add_func ("/table/missing-file", test_missing_file);
   g_test_add_func ("/table/find-column", test_find_column);
+  g_test_add_func ("/table/trailing-empty-header-cells", test_trailing_empty_header_cells);
+  g_test_add_func ("/table/cr-line-ends", test_cr_line_ends);
+  g_test_add_func ("/table/limits", test_limits);
+  g_test_add_func ("/table/fold-in-segments", test_fold_in_segments);
+  g_test_add_func ("/table/cut-quoted-values", test_cut_quoted_values);
 
   return g_test_run ();
 }
