@@ -323,6 +323,46 @@ toml_entry_free (gpointer data)
   g_free (entry);
 }
 
+/* Settings are an object of scalars and lists: two levels. json-glib
+ * parses by recursion, and 200 KB of "[" overflowed the stack, so deeper
+ * nesting is refused before it parses (documented in kleroterion-cli(1)). */
+#define JSON_MAX_DEPTH 32
+
+static gboolean
+json_depth_within (const char *text,
+                   guint       limit)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '[' || *p == '{')
+        {
+          if (++depth > limit)
+            return FALSE;
+        }
+      else if ((*p == ']' || *p == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+static gboolean
+json_node_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
 /* The same settings as a JSON object, as other tools write them; values
  * map to the TOML types they correspond to. */
 static GPtrArray *
@@ -335,6 +375,14 @@ parse_json (const char *text,
   g_autoptr(GError) error = NULL;
   g_autoptr(GList) members = NULL;
   JsonObject *object;
+
+  if (!json_depth_within (text, JSON_MAX_DEPTH))
+    {
+      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "json_too_deep");
+      kl_message_set_location (m, file, 0, 0, NULL, -1);
+      kl_message_set_param_int (m, "limit", JSON_MAX_DEPTH);
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, text, -1, &error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -357,19 +405,23 @@ parse_json (const char *text,
         {
           JsonArray *array = json_node_get_array (node);
           guint n = json_array_get_length (array);
+          guint n_strings = 0;
 
+          /* A list with anything but strings in it (null, a number, a
+           * list) is reported as a value of the wrong type. */
           entry->type = KL_TOML_ARRAY;
           entry->strings = g_new0 (char *, n + 1);
           for (guint i = 0; i < n; i++)
             {
               JsonNode *item = json_array_get_element (array, i);
-              if (json_node_get_value_type (item) != G_TYPE_STRING)
-                entry->type = KL_TOML_FLOAT;  /* reported as a type error */
+
+              if (json_node_is_string (item))
+                entry->strings[n_strings++] = g_strdup (json_node_get_string (item));
               else
-                entry->strings[i] = g_strdup (json_node_get_string (item));
+                entry->type = KL_TOML_FLOAT;
             }
         }
-      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+      else if (json_node_is_string (node))
         {
           entry->type = KL_TOML_STRING;
           entry->string = g_strdup (json_node_get_string (node));

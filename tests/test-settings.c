@@ -264,6 +264,45 @@ test_round_trip (void)
   g_assert_cmpint (again->random_number_seed, ==, s->random_number_seed);
 }
 
+/* 200 KB of brackets once overflowed the stack of the JSON parser. */
+static void
+test_json_nesting (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"columns_to_keep\": ");
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) shallow_messages = kl_messages_new ();
+  g_autoptr(KlSettings) shallow = NULL;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  messages = load_fails (deep->str);
+  kl_assert_message (messages, "json_too_deep", 0, NULL);
+
+  /* Brackets inside strings are text, not nesting. */
+  shallow = load_ok ("{\"id_column\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[[[\", "
+                     "\"columns_to_keep\": [\"a\"]}", shallow_messages);
+  g_assert_cmpstr (shallow->id_column, ==, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[");
+}
+
+/* A list holding null or a number is a value of the wrong type: a clear
+ * settings error (exit 3), and nothing leaks. */
+static void
+test_json_list_with_null (void)
+{
+  const char *texts[] = {
+    "{\"columns_to_keep\": [\"a\", null, \"b\"]}",
+    "{\"columns_to_keep\": [null]}",
+    "{\"columns_to_keep\": [\"a\", 3, [\"b\"], {\"c\": 1}]}",
+    "{\"id_column\": null}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GPtrArray) messages = load_fails (texts[i]);
+      kl_assert_message (messages, "setting_wrong_type", 0, NULL);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -280,6 +319,8 @@ main (int    argc,
   g_test_add_func ("/settings/unknown-keys", test_unknown_keys);
   g_test_add_func ("/settings/missing-file-not-created", test_missing_file_not_created);
   g_test_add_func ("/settings/round-trip", test_round_trip);
+  g_test_add_func ("/settings/json-nesting", test_json_nesting);
+  g_test_add_func ("/settings/json-list-with-null", test_json_list_with_null);
 
   return g_test_run ();
 }
