@@ -186,12 +186,13 @@ kl_cli_print_messages (GPtrArray *messages,
 }
 
 /* Loads every input even after one fails, so a person fixing files sees all
- * that is wrong in one go, not one file per run. */
+ * that is wrong in one go, not one file per run. The problems are added to
+ * @messages. */
 int
-kl_cli_load_inputs (const KlCliInputOptions *options,
-                    KlCliInputs             *inputs)
+kl_cli_load_inputs_quietly (const KlCliInputOptions *options,
+                            KlCliInputs             *inputs,
+                            GPtrArray               *messages)
 {
-  g_autoptr(GPtrArray) messages = kl_messages_new ();
   g_autoptr(GError) error = NULL;
   int status = KL_EXIT_OK;
 
@@ -220,6 +221,16 @@ kl_cli_load_inputs (const KlCliInputOptions *options,
         status = KL_EXIT_BAD_INPUT;
       g_clear_error (&error);
     }
+
+  return status;
+}
+
+int
+kl_cli_load_inputs (const KlCliInputOptions *options,
+                    KlCliInputs             *inputs)
+{
+  g_autoptr(GPtrArray) messages = kl_messages_new ();
+  int status = kl_cli_load_inputs_quietly (options, inputs, messages);
 
   kl_cli_print_messages (messages, options->verbose);
   return status;

@@ -55,6 +55,8 @@ GOptionGroup *kl_cli_input_option_group (KlCliInputOptions *options);
 void        kl_cli_input_options_clear (KlCliInputOptions *options);
 int         kl_cli_require_inputs      (KlCliInputOptions *options, const char *command);
 int         kl_cli_load_inputs         (const KlCliInputOptions *options, KlCliInputs *inputs);
+int         kl_cli_load_inputs_quietly (const KlCliInputOptions *options, KlCliInputs *inputs,
+                                        GPtrArray *messages);
 void        kl_cli_inputs_clear        (KlCliInputs *inputs);
 void        kl_cli_print_messages      (GPtrArray *messages, gboolean verbose);
 int         kl_cli_parse               (GOptionContext *context, int *argc, char ***argv,

@@ -4,6 +4,8 @@
  */
 #include "kl-private.h"
 
+#include <stdlib.h>
+
 G_DEFINE_BOXED_TYPE (KlMessage, kl_message, kl_message_ref, kl_message_unref)
 
 KlMessage *
@@ -184,6 +186,14 @@ kl_message_to_string (const KlMessage *self)
        * to see something useful rather than nothing. */
       g_critical ("No message template for code “%s”", self->code);
       return g_strdup (self->code);
+    }
+
+  if (entry->plural != NULL)
+    {
+      const char *count = kl_message_get_param (self, "count");
+      gulong n = count ? strtoul (count, NULL, 10) : 0;
+
+      return substitute (self, g_dngettext (GETTEXT_PACKAGE, entry->text, entry->plural, n));
     }
 
   return substitute (self, g_dgettext (GETTEXT_PACKAGE, entry->text));

@@ -325,17 +325,23 @@ format_rows (GArray *rows)
 
 /* Blank ids are skipped first, so trailing spreadsheet junk rows are not
  * reported as duplicates of each other (spec 2.3.2). Returns the rows to
- * keep, or NULL when differing duplicates make the file unusable. */
+ * keep; when differing duplicates make the file unusable, *@unusable is
+ * set and every row with an id is returned, so the caller can still check
+ * them all and report every problem in one pass. */
 static GArray *
 select_rows (KlPool    *self,
-             GPtrArray *messages)
+             GPtrArray *messages,
+             gboolean  *unusable)
 {
   KlTable *table = self->table;
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                        (GDestroyNotify) g_array_unref);
   g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) repeated = g_ptr_array_new ();
+  g_autoptr(GArray) with_id = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n_differing = 0;
+
+  *unusable = FALSE;
 
   for (guint row = 0; row < table->n_rows; row++)
     {
@@ -350,6 +356,7 @@ select_rows (KlPool    *self,
           continue;
         }
 
+      g_array_append_val (with_id, row);
       rows = g_hash_table_lookup (by_id, id);
       if (rows == NULL)
         {
@@ -394,7 +401,8 @@ select_rows (KlPool    *self,
     kl_message_set_param_int (m, "count", n_differing ? n_differing : repeated->len);
   }
 
-  return n_differing ? NULL : g_steal_pointer (&keep);
+  *unusable = n_differing > 0;
+  return n_differing ? g_steal_pointer (&with_id) : g_steal_pointer (&keep);
 }
 
 static char *
@@ -460,6 +468,7 @@ load (KlTable             *table,
   g_autoptr(GPtrArray) local_messages = NULL;
   g_autoptr(KlPool) self = g_new0 (KlPool, 1);
   g_autoptr(GArray) rows = NULL;
+  gboolean ids_unusable;
   guint first;
 
   if (messages == NULL)
@@ -474,14 +483,14 @@ load (KlTable             *table,
   if (!find_columns (self, id_column, kept, address, messages))
     goto failed;
 
-  rows = select_rows (self, messages);
-  if (rows == NULL)
-    goto failed;
+  rows = select_rows (self, messages, &ids_unusable);
 
   self->n_people = rows->len;
   self->rows = (guint *) g_array_free (g_steal_pointer (&rows), FALSE);
 
-  if (!read_values (self, messages))
+  /* Values are checked even when the ids are unusable: an unknown value
+   * and a blank cell are reported now, not after the ids are fixed. */
+  if (!read_values (self, messages) || ids_unusable)
     goto failed;
 
   compute_addresses (self, messages);

@@ -17,7 +17,13 @@ typedef struct {
   const char *code;
   const char *text;   /* English template with {named} parameters, N_() */
   const char *hint;   /* how to fix it, or NULL */
+  const char *plural; /* the text for a {count} other than one, or NULL */
 } KlCatalogueEntry;
+
+/* A catalogue text with a plural form, chosen by the message's {count}
+ * through ngettext. Used as `{ "code", KL_N_PLURAL (one, many), hint }`;
+ * xgettext knows it as a plural keyword (po/meson.build). */
+#define KL_N_PLURAL(singular, plural_form) .plural = (plural_form), .text = (singular)
 
 const KlCatalogueEntry *kl_catalogue_lookup (const char *code);
 gsize                   kl_catalogue_size   (void);

@@ -4,6 +4,7 @@
  */
 #include "kl-test-utils.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
@@ -222,4 +223,58 @@ kl_test_run (KlTestInputs        *inputs,
   run = kl_run_new (inputs->pool, inputs->settings, NULL, &params);
   kl_run_execute (run, reporter, cancellable, error);
   return run;
+}
+
+void
+kl_test_cli_clear (KlTestCli *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+void
+kl_test_cli (KlTestCli          *run,
+             const char * const *env_overrides,
+             const char         *stdin_text,
+             const char         *first,
+             ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("KL_CLI");
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (gpointer) cli);
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  if (stdin_text != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  launcher = g_subprocess_launcher_new (flags);
+  for (guint i = 0; env_overrides != NULL && env_overrides[i] != NULL; i++)
+    {
+      const char *eq = strchr (env_overrides[i], '=');
+
+      if (eq == NULL)
+        g_subprocess_launcher_unsetenv (launcher, env_overrides[i]);
+      else
+        {
+          g_autofree char *name = g_strndup (env_overrides[i], eq - env_overrides[i]);
+          g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+        }
+    }
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
 }

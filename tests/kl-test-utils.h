@@ -39,4 +39,20 @@ KlRun     *kl_test_run           (KlTestInputs *inputs, KlAlgorithm algorithm, i
 KlMessage *kl_test_assert_message (const char *file, int where, GPtrArray *messages,
                                    const char *code, int line, const char *column);
 
+/* kleroterion-cli run to completion: its exit status and both streams. */
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} KlTestCli;
+
+void       kl_test_cli_clear     (KlTestCli *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KlTestCli, kl_test_cli_clear)
+
+/* Runs $KL_CLI with the NULL-terminated arguments; @env_overrides is a
+ * NULL-terminated list of "NAME=value" (or "NAME" to unset) or NULL, and
+ * @stdin_text, when not NULL, is fed to its standard input. */
+void       kl_test_cli           (KlTestCli *run, const char * const *env_overrides,
+                                  const char *stdin_text, const char *first, ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS
