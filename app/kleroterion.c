@@ -9,6 +9,21 @@
 
 #include "kl-application.h"
 
+/* `kleroterion --version` answers without opening a window or talking to
+ * a running instance, as every GNOME application's does. */
+static int
+on_handle_local_options (GApplication *application,
+                         GVariantDict *options,
+                         gpointer      user_data)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("kleroterion %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -26,5 +41,8 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   application = kl_application_new ();
+  g_application_add_main_option (G_APPLICATION (application), "version", 0, 0, G_OPTION_ARG_NONE,
+                                 _("Print the version and exit"), NULL);
+  g_signal_connect (application, "handle-local-options", G_CALLBACK (on_handle_local_options), NULL);
   return g_application_run (G_APPLICATION (application), argc, argv);
 }

@@ -267,9 +267,9 @@ check_main (CheckOptions *options)
     {
       kl_cli_print_messages (messages, options->inputs.verbose);
       if (error != NULL && status == KL_EXIT_INTERRUPTED)
-        fprintf (stderr, "%s\n", _("Interrupted: the check was cancelled."));
+        kl_cli_print_text (KL_SEVERITY_ERROR, _("Interrupted: the check was cancelled."));
       else if (error != NULL)
-        fprintf (stderr, "%s\n", error->message);
+        kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
       else if (status == KL_EXIT_OK)
         print_summary (&inputs, number_wanted);
     }

@@ -169,19 +169,23 @@ kl_cli_default_settings (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE"));
   g_autoptr(KlSettings) settings = kl_settings_new ();
   g_autofree char *toml = NULL;
+  gboolean to_stdout;
   int status;
 
-  g_option_context_set_summary (context, _("Write a commented settings file with the defaults, to edit."));
+  g_option_context_set_summary (context, _("Write a commented settings file with the defaults, to edit "
+                                           "(“-” writes it to standard output)."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, NULL) || argc != 2)
     return kl_cli_usage_error ("default-settings", _("give the file to write"));
 
-  if (g_file_test (argv[1], G_FILE_TEST_EXISTS))
+  /* "-" is standard output, which holds nothing but the settings. */
+  to_stdout = g_str_equal (argv[1], "-");
+  if (!to_stdout && g_file_test (argv[1], G_FILE_TEST_EXISTS))
     return kl_cli_usage_error ("default-settings", _("“%s” already exists; it is not written over"), argv[1]);
 
   toml = kl_settings_to_toml (settings);
   status = write_text (argv[1], toml, NULL);
-  if (status == KL_EXIT_OK)
+  if (status == KL_EXIT_OK && !to_stdout)
     printf (_("Wrote %s: set id_column and columns_to_keep to your pool's columns.\n"), argv[1]);
   return status;
 }

@@ -13,6 +13,11 @@
 
 #include "kl-cli.h"
 
+#include <json-glib/json-glib.h>
+
+/* Set by --progress jsonl: see kl_cli_print_text(). */
+static gboolean messages_as_json;
+
 typedef struct {
   const char *name;
   int (*run) (int argc, char **argv);
@@ -66,7 +71,19 @@ kl_cli_main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* GOption names the program after argv[0] in "Usage:" lines:
+         * "kleroterion-cli check", not "check". */
+        g_autofree char *name = g_strdup_printf ("kleroterion-cli %s", commands[i].name);
+        g_autofree char **command_argv = g_new0 (char *, argc);
+        int status;
+
+        command_argv[0] = name;
+        for (int a = 2; a < argc; a++)
+          command_argv[a - 1] = argv[a];
+        status = commands[i].run (argc - 1, command_argv);
+        return status;
+      }
 
   fprintf (stderr, _("kleroterion-cli: “%s” is not a command.\n\n"), argv[1]);
   print_help (stderr);
@@ -84,6 +101,13 @@ kl_cli_usage_error (const char *command,
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
+
+  if (messages_as_json)
+    {
+      g_autofree char *line = g_strdup_printf ("kleroterion-cli %s: %s", command, text);
+      kl_cli_print_text (KL_SEVERITY_ERROR, line);
+      return KL_EXIT_USAGE;
+    }
 
   fprintf (stderr, "kleroterion-cli %s: %s\n", command, text);
   fprintf (stderr, _("Run “kleroterion-cli %s --help” for its options.\n"), command);
@@ -160,6 +184,135 @@ kl_cli_require_inputs (KlCliInputOptions *options,
   return KL_EXIT_OK;
 }
 
+/* With --progress jsonl, standard error is one stream of JSON events: the
+ * progress events, and every message, warning and error as
+ * {"event":"message","severity":…,"code":…,"message":…,…}. */
+
+static const char *
+severity_name (KlSeverity severity)
+{
+  static const char * const names[] = { "info", "warning", "error" };
+
+  return names[severity];
+}
+
+static void
+emit_json_event (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  fprintf (stderr, "%s\n", text);
+  fflush (stderr);
+}
+
+static void
+print_message_json (const KlMessage *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *text = kl_message_to_string (message);
+  g_autofree char *hint = kl_message_get_hint (message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "message");
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, severity_name (message->severity));
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, message->code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, text);
+  if (hint != NULL)
+    {
+      json_builder_set_member_name (builder, "hint");
+      json_builder_add_string_value (builder, hint);
+    }
+  if (message->file != NULL)
+    {
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, message->file);
+    }
+  if (message->line > 0)
+    {
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_int_value (builder, message->line);
+    }
+  if (message->column != NULL)
+    {
+      json_builder_set_member_name (builder, "column");
+      json_builder_add_string_value (builder, message->column);
+    }
+  json_builder_end_object (builder);
+  emit_json_event (builder);
+}
+
+/**
+ * kl_cli_print_text:
+ * @severity: how the line reads: an error, a warning or a note
+ * @text: a line (or lines) for standard error
+ *
+ * A line for the person at the terminal, or with --progress jsonl the
+ * same text as {"event":"message","severity":…,"message":…}.
+ */
+void
+kl_cli_print_text (KlSeverity  severity,
+                   const char *text)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!messages_as_json)
+    {
+      fprintf (stderr, "%s\n", text);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "message");
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, severity_name (severity));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  emit_json_event (builder);
+}
+
+/* GLib's own warnings (a failing reporter, say) join the same stream. */
+static GLogWriterOutput
+write_log_as_json (GLogLevelFlags   log_level,
+                   const GLogField *fields,
+                   gsize            n_fields,
+                   gpointer         user_data)
+{
+  const char *text = "";
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      text = fields[i].value;
+
+  if ((log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0 &&
+      g_log_writer_default_would_drop (log_level, NULL))
+    return G_LOG_WRITER_HANDLED;
+
+  kl_cli_print_text ((log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) ? KL_SEVERITY_ERROR
+                     : (log_level & G_LOG_LEVEL_WARNING) ? KL_SEVERITY_WARNING
+                     : KL_SEVERITY_INFO, text);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+use_json_messages (void)
+{
+  if (messages_as_json)
+    return;
+  messages_as_json = TRUE;
+  g_log_set_writer_func (write_log_as_json, NULL, NULL);
+}
+
 /* Notes only with --verbose. A fix is printed once per kind of problem:
  * forty rows with the same unknown value need it explained once. */
 void
@@ -176,6 +329,12 @@ kl_cli_print_messages (GPtrArray *messages,
 
       if (message->severity == KL_SEVERITY_INFO && !verbose)
         continue;
+
+      if (messages_as_json)
+        {
+          print_message_json (message);
+          continue;
+        }
 
       line = kl_message_to_diagnostic (message);
       fprintf (stderr, "%s\n", line);
@@ -253,8 +412,10 @@ kl_cli_make_reporter (const char *mode,
 {
   *status = KL_EXIT_OK;
 
+  /* A bar needs a terminal that can redraw a line: not a file, not a
+   * pipe, not TERM=dumb (Emacs shells, some CI logs). */
   if (mode == NULL || g_str_equal (mode, "auto"))
-    mode = isatty (STDERR_FILENO) ? "bar" : "none";
+    mode = isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0 ? "bar" : "none";
 
   if (g_str_equal (mode, "none"))
     return NULL;
@@ -268,6 +429,8 @@ kl_cli_make_reporter (const char *mode,
   if (g_str_equal (mode, "jsonl"))
     {
       g_autoptr(GOutputStream) stream = g_unix_output_stream_new (STDERR_FILENO, FALSE);
+
+      use_json_messages ();
       return kl_jsonl_reporter_new (stream);
     }
 

@@ -6,9 +6,16 @@
  * Wrap it in a throttle reporter: a terminal does not need more than a
  * few redraws a second.
  *
+ * Where a line cannot be redrawn — the stream is not a terminal (a file, a
+ * pipe, a CI log) or TERM=dumb — each phase is written once, as a plain
+ * line, when it ends. NO_COLOR (https://no-color.org) drops the styling.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-private.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 #define BAR_WIDTH 24
 
@@ -21,6 +28,8 @@ struct _KlTerminalReporter {
   gint64 phase_started;
   guint frame;
   gboolean in_phase;
+  gboolean live;             /* the line can be redrawn in place */
+  gboolean styled;           /* bold text is welcome */
 };
 
 static void reporter_iface_init (KlProgressReporterInterface *iface);
@@ -35,11 +44,17 @@ draw (KlTerminalReporter  *self,
       gboolean             done,
       GError             **error)
 {
-  g_autoptr(GString) line = g_string_new ("\r\033[K");
+  g_autoptr(GString) line = g_string_new (self->live ? "\r\033[K" : "");
   double elapsed = (g_get_monotonic_time () - self->phase_started) / 1e6;
 
+  if (!self->live && !done)
+    return TRUE;
+
   g_string_append (line, done ? "✓" : spinner[self->frame++ % G_N_ELEMENTS (spinner)]);
-  g_string_append_printf (line, " \033[1m%s\033[0m", self->message);
+  if (self->styled)
+    g_string_append_printf (line, " \033[1m%s\033[0m", self->message);
+  else
+    g_string_append_printf (line, " %s", self->message);
 
   if (self->total > 0)
     {
@@ -143,6 +158,11 @@ kl_terminal_reporter_new (FILE *stream)
 {
   KlTerminalReporter *self = g_object_new (KL_TYPE_TERMINAL_REPORTER, NULL);
 
+  const char *term = g_getenv ("TERM");
+  const char *no_color = g_getenv ("NO_COLOR");
+
   self->stream = stream;
+  self->live = isatty (fileno (stream)) && g_strcmp0 (term, "dumb") != 0;
+  self->styled = self->live && (no_color == NULL || *no_color == '\0');
   return KL_PROGRESS_REPORTER (self);
 }

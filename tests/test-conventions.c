@@ -1,0 +1,185 @@
+/* test-conventions.c — what scripts and terminals expect of both programs:
+ * --version, usage lines, "-" for standard output, one format on standard
+ * error with --progress jsonl, every 64-bit seed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kl-test-utils.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+static char *
+example (const char *name)
+{
+  return g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "data", "examples", name, NULL);
+}
+
+static void
+test_cli_version (void)
+{
+  g_auto(KlTestCli) run = { 0 };
+  g_autofree char *expected = g_strdup_printf ("kleroterion-cli %s\n", PACKAGE_VERSION);
+
+  kl_test_cli (&run, NULL, NULL, "--version", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, expected);
+}
+
+/* The window's program answers --version without a display. */
+static void
+test_app_version (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = g_strdup_printf ("kleroterion %s\n", PACKAGE_VERSION);
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KL_APP"), "--version", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (out, ==, expected);
+}
+
+/* "Usage:" and errors name the program and the command. */
+static void
+test_usage_names_program (void)
+{
+  const char *commands[] = { "check", "select", "analyse", "gen-sample", "generate", "default-settings" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(KlTestCli) help = { 0 };
+      g_auto(KlTestCli) wrong = { 0 };
+      g_autofree char *usage = g_strdup_printf ("kleroterion-cli %s [OPTION…]", commands[i]);
+      g_autofree char *named = g_strdup_printf ("kleroterion-cli %s: ", commands[i]);
+
+      kl_test_cli (&help, NULL, NULL, commands[i], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_nonnull (strstr (help.out, usage));
+
+      kl_test_cli (&wrong, NULL, NULL, commands[i], "--no-such-option", NULL);
+      g_assert_cmpint (wrong.status, ==, 2);
+      g_assert_true (g_str_has_prefix (wrong.err, named));
+    }
+}
+
+static void
+test_default_settings_to_stdout (void)
+{
+  g_auto(KlTestCli) run = { 0 };
+  g_autoptr(KlSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+  kl_test_cli (&run, NULL, NULL, "default-settings", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+  settings = kl_settings_load_data (run.out, "stdout", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (settings->id_column, ==, "id");
+}
+
+/* Every line on standard error is a JSON event, warnings and the failure
+ * included. */
+static void
+test_jsonl_one_format (void)
+{
+  g_auto(KlTestCli) run = { 0 };
+  g_autofree char *settings = kl_test_write_file ("settings.toml", "id_column = \"id\"\n");
+  g_autofree char *quotas = kl_test_write_file ("quotas.csv", "feature,value,min,max\n"
+                                                "gender,female,2,2\ngender,male,0,2\n"
+                                                "age,young,0,2\nage,old,2,2\n");
+  g_autofree char *pool = kl_test_write_file ("pool.csv", "id,gender,age\n1,female,young\n"
+                                              "2,female,young\n3,male,old\n4,male,old,extra\n");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "selected.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "remaining.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  guint n_messages = 0;
+
+  kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "2",
+               "-s", selected, "-r", remaining, "--progress", "jsonl", NULL);
+  g_assert_cmpint (run.status, ==, 4);
+
+  lines = g_strsplit (run.err, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *event;
+
+      if (lines[i][0] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, &error));
+      g_assert_no_error (error);
+      event = json_node_get_object (json_parser_get_root (parser));
+      g_assert_nonnull (event);
+      g_assert_true (json_object_has_member (event, "event"));
+      if (g_str_equal (json_object_get_string_member (event, "event"), "message"))
+        n_messages++;
+    }
+  /* the settings warning, the row of another width, the infeasibility, "nothing was written" */
+  g_assert_cmpuint (n_messages, >=, 4);
+  g_assert_nonnull (strstr (run.err, "\"code\":\"row_width_mismatch\""));
+  g_assert_nonnull (strstr (run.err, "lower the minimum"));
+}
+
+/* The smallest 64-bit number is a seed like any other, not "no seed". */
+static void
+test_every_seed_is_a_seed (void)
+{
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "seed-selected.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "seed-remaining.csv", NULL);
+  const char *seeds[] = { "--seed=-9223372036854775808", "--seed=9223372036854775807" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
+    {
+      g_auto(KlTestCli) run = { 0 };
+      const char *value = strchr (seeds[i], '=') + 1;
+      g_autofree char *said = g_strdup_printf ("seed %s", value);
+
+      kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+                   "--algorithm", "legacy", seeds[i], "-s", selected, "-r", remaining,
+                   "--progress", "none", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, said));
+    }
+
+  {
+    g_auto(KlTestCli) run = { 0 };
+
+    kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+                 "--seed=9223372036854775808", "-s", selected, "-r", remaining, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--seed"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  kl_test_init (&argc, &argv);
+
+  g_test_add_func ("/conventions/cli-version", test_cli_version);
+  g_test_add_func ("/conventions/app-version", test_app_version);
+  g_test_add_func ("/conventions/usage-names-program", test_usage_names_program);
+  g_test_add_func ("/conventions/default-settings-to-stdout", test_default_settings_to_stdout);
+  g_test_add_func ("/conventions/jsonl-one-format", test_jsonl_one_format);
+  g_test_add_func ("/conventions/every-seed-is-a-seed", test_every_seed_is_a_seed);
+
+  return g_test_run ();
+}
