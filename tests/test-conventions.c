@@ -168,6 +168,59 @@ test_every_seed_is_a_seed (void)
   }
 }
 
+/* Every option a command takes is in the manual page and in the bash
+ * completion: adding an option without documenting it fails here. */
+static void
+test_options_documented (void)
+{
+  const char *commands[] = { "check", "select", "analyse", "gen-sample", "generate", "default-settings" };
+  g_autofree char *man_path = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "doc", "kleroterion-cli.1", NULL);
+  g_autofree char *completion_path = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "doc",
+                                                       "kleroterion-cli.bash-completion", NULL);
+  g_autofree char *man = NULL;
+  g_autofree char *completion = NULL;
+  g_autoptr(GRegex) option = g_regex_new ("^  (?:-[a-zA-Z], )?--([a-z-]+)", G_REGEX_MULTILINE, 0, NULL);
+
+  g_assert_true (g_file_get_contents (man_path, &man, NULL, NULL));
+  g_assert_true (g_file_get_contents (completion_path, &completion, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(KlTestCli) help = { 0 };
+      g_autoptr(GMatchInfo) match = NULL;
+      g_auto(GStrv) parts = g_strsplit (commands[i], "-", -1);
+      g_autofree char *escaped_command = g_strjoinv ("\\-", parts);
+      g_autofree char *as_b = g_strdup_printf ("\n.B %s", escaped_command);
+      g_autofree char *as_br = g_strdup_printf ("\n.BR %s", escaped_command);
+      guint n = 0;
+
+      kl_test_cli (&help, NULL, NULL, commands[i], "--help-all", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_true (strstr (man, as_b) != NULL || strstr (man, as_br) != NULL);
+      g_assert_nonnull (strstr (completion, commands[i]));
+
+      for (g_regex_match (option, help.out, 0, &match); g_match_info_matches (match);
+           g_match_info_next (match, NULL))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 1);
+          g_autoptr(GString) escaped = g_string_new ("\\-\\-");
+          g_autofree char *dashed = g_strconcat ("--", name, NULL);
+
+          if (g_str_has_prefix (name, "help"))
+            continue;
+          for (const char *p = name; *p; p++)
+            g_string_append (escaped, *p == '-' ? "\\-" : (char[]) { *p, '\0' });
+          if (strstr (man, escaped->str) == NULL)
+            g_error ("%s %s is not in the manual page", commands[i], dashed);
+          if (strstr (completion, dashed) == NULL)
+            g_error ("%s %s is not in the bash completion", commands[i], dashed);
+          n++;
+        }
+      if (!g_str_equal (commands[i], "default-settings"))
+        g_assert_cmpuint (n, >, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -180,6 +233,7 @@ main (int    argc,
   g_test_add_func ("/conventions/default-settings-to-stdout", test_default_settings_to_stdout);
   g_test_add_func ("/conventions/jsonl-one-format", test_jsonl_one_format);
   g_test_add_func ("/conventions/every-seed-is-a-seed", test_every_seed_is_a_seed);
+  g_test_add_func ("/conventions/options-documented", test_options_documented);
 
   return g_test_run ();
 }
