@@ -221,6 +221,32 @@ test_options_documented (void)
     }
 }
 
+/* The desktop file claims no MIME type (see the comment in it) and has one
+ * main category. */
+static void
+test_desktop_file (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "data",
+                                            "org.kleroterion.Kleroterion.desktop.in.in", NULL);
+  const char *main_categories[] = { "AudioVideo", "Audio", "Video", "Development", "Education", "Game",
+                                    "Graphics", "Network", "Office", "Science", "Settings", "System",
+                                    "Utility" };
+  g_autoptr(GKeyFile) desktop = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) categories = NULL;
+  guint n_main = 0;
+
+  g_assert_true (g_key_file_load_from_file (desktop, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_key_file_has_key (desktop, "Desktop Entry", "MimeType", NULL));
+  categories = g_key_file_get_string_list (desktop, "Desktop Entry", "Categories", NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; categories[i] != NULL; i++)
+    for (guint m = 0; m < G_N_ELEMENTS (main_categories); m++)
+      n_main += g_str_equal (categories[i], main_categories[m]);
+  g_assert_cmpuint (n_main, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -234,6 +260,7 @@ main (int    argc,
   g_test_add_func ("/conventions/jsonl-one-format", test_jsonl_one_format);
   g_test_add_func ("/conventions/every-seed-is-a-seed", test_every_seed_is_a_seed);
   g_test_add_func ("/conventions/options-documented", test_options_documented);
+  g_test_add_func ("/conventions/desktop-file", test_desktop_file);
 
   return g_test_run ();
 }
