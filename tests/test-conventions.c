@@ -247,6 +247,29 @@ test_desktop_file (void)
   g_assert_cmpuint (n_main, ==, 1);
 }
 
+/* "-" for one output: standard output holds that file and nothing else. */
+static void
+test_select_to_stdout (void)
+{
+  g_auto(KlTestCli) run = { 0 };
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "stdout-remaining.csv", NULL);
+  g_autoptr(KlTable) panel = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+               "--algorithm", "legacy", "--seed", "1", "-s", "-", "-r", remaining, "--progress", "none", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+  panel = kl_table_read_data (run.out, -1, "stdout", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (panel->n_rows, ==, 30);
+  g_assert_cmpstr (panel->header[0], ==, "id");
+  g_assert_nonnull (strstr (run.err, "Wrote 30 selected people"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -261,6 +284,7 @@ main (int    argc,
   g_test_add_func ("/conventions/every-seed-is-a-seed", test_every_seed_is_a_seed);
   g_test_add_func ("/conventions/options-documented", test_options_documented);
   g_test_add_func ("/conventions/desktop-file", test_desktop_file);
+  g_test_add_func ("/conventions/select-to-stdout", test_select_to_stdout);
 
   return g_test_run ();
 }

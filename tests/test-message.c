@@ -120,6 +120,46 @@ test_translated (void)
 
   g_assert_cmpstr (french, ==, "Le minimum (10) est supérieur au maximum (5).");
   g_assert_cmpstr (english, ==, "The minimum (10) is above the maximum (5).");
+
+  /* French plural forms: 0 and 1 are singular, 2 and more plural. */
+  {
+    g_autoptr(KlMessage) one = kl_message_new (KL_SEVERITY_ERROR, "duplicate_ids_differing_found");
+    g_autoptr(KlMessage) two = kl_message_new (KL_SEVERITY_ERROR, "duplicate_ids_differing_found");
+    g_autofree char *one_text = NULL;
+    g_autofree char *two_text = NULL;
+
+    kl_message_set_param_int (one, "count", 1);
+    kl_message_set_param_int (two, "count", 2);
+    g_setenv ("LANGUAGE", "fr", TRUE);
+    ++_nl_msg_cat_cntr;
+    one_text = kl_message_to_string (one);
+    two_text = kl_message_to_string (two);
+    g_setenv ("LANGUAGE", "C", TRUE);
+    ++_nl_msg_cat_cntr;
+    g_assert_cmpstr (one_text, ==, "1 identifiant est utilisé pour des personnes aux données différentes.");
+    g_assert_cmpstr (two_text, ==, "2 identifiants sont utilisés pour des personnes aux données différentes.");
+  }
+}
+
+/* Texts with a {count} take the grammatical number of the count. */
+static void
+test_plural_forms (void)
+{
+  const struct { const char *count, *text; } cases[] = {
+    { "1", "1 id is used for people with different data." },
+    { "0", "0 ids are used for people with different data." },
+    { "3", "3 ids are used for people with different data." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(KlMessage) message = kl_message_new (KL_SEVERITY_ERROR, "duplicate_ids_differing_found");
+      g_autofree char *text = NULL;
+
+      kl_message_set_param (message, "count", cases[i].count);
+      text = kl_message_to_string (message);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
 }
 
 int
@@ -129,6 +169,7 @@ main (int    argc,
   kl_test_init (&argc, &argv);
 
   g_test_add_func ("/message/catalogue", test_catalogue);
+  g_test_add_func ("/message/plural-forms", test_plural_forms);
   g_test_add_func ("/message/render", test_render);
   g_test_add_func ("/message/missing-parameter-kept", test_missing_parameter_kept);
   g_test_add_func ("/message/fail-collects-errors", test_fail_collects_errors);
