@@ -302,14 +302,19 @@ open_temporary (const char  *folder,
   int fd;
 
 #ifdef O_TMPFILE
-  fd = open (folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-  if (fd >= 0)
+  /* Naming it later goes through /proc (see name_temporary()). */
+  if (g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR))
     {
-      *temp_path = NULL;
-      return fd;
+      fd = open (folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+      if (fd >= 0)
+        {
+          *temp_path = NULL;
+          return fd;
+        }
+      /* Only "this file system cannot" falls back to a named file. */
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return -1;
     }
-  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
-    return -1;
 #endif
 
   template = g_strdup_printf ("%s/.%s.XXXXXX", folder, base);

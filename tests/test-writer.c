@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static KlPool *
 make_pool (const char *quotas_csv,
@@ -575,6 +576,46 @@ test_read_only_folder (void)
   }
 }
 
+/* Killed at any moment of a write, the process leaves the old file or the
+ * whole new one, and never a partial or temporary file: the new contents
+ * live in an unnamed file until they are complete. */
+static void
+test_killed_while_writing (void)
+{
+  g_autofree char *folder = make_folder ("killed");
+  g_autofree char *path = g_build_filename (folder, "out.csv", NULL);
+  gsize length = 32 * 1024 * 1024;
+  char *contents = g_malloc (length);
+
+  memset (contents, 'x', length);
+  g_assert_true (g_file_set_contents (path, "old\n", -1, NULL));
+
+  for (guint attempt = 0; attempt < 6; attempt++)
+    {
+      g_autofree char *listing = NULL;
+      g_autofree char *now = NULL;
+      gsize now_length;
+      int status;
+      pid_t child = fork ();
+
+      g_assert_cmpint (child, >=, 0);
+      if (child == 0)
+        {
+          kl_file_write_atomic (path, contents, length, NULL, NULL);
+          _exit (0);
+        }
+      g_usleep (attempt * 4000);
+      kill (child, SIGKILL);
+      g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+
+      listing = folder_listing (folder);
+      g_assert_cmpstr (listing, ==, "out.csv");
+      g_assert_true (g_file_get_contents (path, &now, &now_length, NULL));
+      g_assert_true (g_str_equal (now, "old\n") || now_length == length);
+    }
+  g_free (contents);
+}
+
 static void
 test_quotas_file_round_trip (void)
 {
@@ -615,6 +656,7 @@ main (int    argc,
   g_test_add_func ("/writer/dash-is-standard-output", test_dash_is_standard_output);
   g_test_add_func ("/writer/vanished-folder", test_vanished_folder);
   g_test_add_func ("/writer/read-only-folder", test_read_only_folder);
+  g_test_add_func ("/writer/killed-while-writing", test_killed_while_writing);
   g_test_add_func ("/writer/quotas-file-round-trip", test_quotas_file_round_trip);
 
   return g_test_run ();
