@@ -50,6 +50,7 @@ kl_cli_analyse (int    argc,
   g_autofree char *progress = NULL;
   g_autofree double *frequencies = NULL;
   KlSummary summary;
+  g_autofree char *text = NULL;
   KlCliInputOptions options = { 0 };
   KlCliInputs loaded = { 0 };
   KlAlgorithm algorithm = KL_ALGORITHM_LEGACY;
@@ -90,7 +91,7 @@ kl_cli_analyse (int    argc,
       !kl_file_check_writable (output, (const char *[]) { options.settings_path, options.features_path,
                                                           options.people_path, NULL }, &error))
     {
-      fprintf (stderr, "%s\n", error->message);
+      kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
       status = KL_EXIT_USAGE;
     }
   if (status != KL_EXIT_OK)
@@ -109,7 +110,7 @@ kl_cli_analyse (int    argc,
   job.reporter = reporter;
   if (!kl_cli_run_in_thread (analyse_in_thread, &job, cancellable, &error))
     {
-      fprintf (stderr, "%s\n", error->message);
+      kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
       status = kl_cli_exit_for_error (error);
       goto out;
     }
@@ -128,7 +129,7 @@ kl_cli_analyse (int    argc,
       }
     if (output != NULL && !kl_file_write_atomic (output, csv->str, csv->len, NULL, &error))
       {
-        fprintf (stderr, "%s\n", error->message);
+        kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
         status = KL_EXIT_FAILED;
         goto out;
       }
@@ -136,12 +137,20 @@ kl_cli_analyse (int    argc,
       fputs (csv->str, stdout);
 
     kl_summary_compute (frequencies, n, &summary);
-    fprintf (output ? stdout : stderr,
-             _("%u panels drawn (%u attempts gave up) from %u people, %u seats each.\n"
-               "Selection frequency: min %.4f, median %.4f, max %.4f (equal chances would be %.4f).\n"),
-             drawn, job.result->failures, n, job.k,
-             summary.min, summary.median, summary.max,
-             n ? (double) job.k / n : 0);
+    text = g_strdup_printf (_("%u panels drawn (%u attempts gave up) from %u people, %u seats each.\n"
+                              "Selection frequency: min %.4f, median %.4f, max %.4f (equal chances would be %.4f).\n"),
+                            drawn, job.result->failures, n, job.k,
+                            summary.min, summary.median, summary.max,
+                            n ? (double) job.k / n : 0);
+    /* With the table on standard output, the summary goes to standard
+     * error, as a JSON event with --progress jsonl. */
+    if (output != NULL)
+      fputs (text, stdout);
+    else
+      {
+        g_strchomp (text);
+        kl_cli_print_text (KL_SEVERITY_INFO, text);
+      }
   }
 
 out:
