@@ -23,6 +23,7 @@ G_DEFINE_BOXED_TYPE (KlTable, kl_table, kl_table_ref, kl_table_unref)
 #define KL_TABLE_MAX_LINE_BYTES (16 * 1024 * 1024)     /* 16 MiB */
 #define KL_TABLE_MAX_COLUMNS    16384                  /* a spreadsheet's widest row */
 #define KL_TABLE_MAX_ROWS       10000000
+#define KL_TABLE_MAX_CELLS      32000000               /* rows × columns */
 
 /* libcsv grows a cell's buffer by this much at a time (128 bytes by default,
  * which makes a long cell many reallocations). */
@@ -86,9 +87,15 @@ on_cell (void   *data,
 
   stripped = kl_text_strip (data ? data : "", data ? len : 0, &stripped_len);
 
-  if (!reader->header_done && reader->row->len >= KL_TABLE_MAX_COLUMNS)
+  /* Past the limit a header may only go on with empty cells (a sheet's
+   * width of trailing commas after real columns), which are counted and
+   * not kept. */
+  if (!reader->header_done && reader->row->len + reader->n_extra_cells >= KL_TABLE_MAX_COLUMNS)
     {
-      add_limit_error (reader, "too_many_columns", reader->row_line, KL_TABLE_MAX_COLUMNS);
+      if (stripped_len > 0)
+        add_limit_error (reader, "too_many_columns", reader->row_line, KL_TABLE_MAX_COLUMNS);
+      else
+        reader->n_extra_cells++;
       return;
     }
 
@@ -112,19 +119,22 @@ set_header (Reader *reader)
 {
   KlTable *table = reader->table;
   guint width = reader->row->len;
+  guint n_empty;
 
   while (width > 0 && *(const char *) g_ptr_array_index (reader->row, width - 1) == '\0')
     width--;
+  n_empty = reader->row->len - width + reader->n_extra_cells;
+  reader->n_extra_cells = 0;
 
-  if (width < reader->row->len && width > 0)
+  /* A header of nothing but empty cells has no columns: the readers then
+   * say which columns they miss. */
+  if (n_empty > 0 && width > 0)
     {
       KlMessage *m = kl_messages_add (reader->messages, KL_SEVERITY_WARNING, "header_empty_cells_ignored");
 
       kl_message_set_location (m, table->file, reader->row_line, 0, NULL, -1);
-      kl_message_set_param_int (m, "count", reader->row->len - width);
+      kl_message_set_param_int (m, "count", n_empty);
     }
-  else
-    width = reader->row->len;
 
   table->n_columns = width;
   table->header = g_new0 (char *, table->n_columns + 1);
@@ -155,6 +165,14 @@ on_row_end (int   terminator,
   if (reader->lines->len >= KL_TABLE_MAX_ROWS)
     {
       add_limit_error (reader, "too_many_rows", reader->row_line, KL_TABLE_MAX_ROWS);
+      return;
+    }
+  /* Short rows are padded to the header's width, so the width times the
+   * rows is what the table costs: bounded too, or a wide header over many
+   * one-cell lines would take gigabytes. */
+  if ((guint64) (reader->lines->len + 1) * table->n_columns > KL_TABLE_MAX_CELLS)
+    {
+      add_limit_error (reader, "too_many_cells", reader->row_line, KL_TABLE_MAX_CELLS);
       return;
     }
 

@@ -206,6 +206,33 @@ test_limits (void)
   g_string_append (csv, "\n1\n");
   read_fails (csv->str, csv->len, "too_many_columns", 1);
 
+  /* Past the limit, more empty header cells are trailing commas, not
+   * columns; another name is one column too many. */
+  g_string_assign (csv, "id,name");
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_c (csv, ',');
+  g_string_append (csv, "\n1,Ann\n");
+  {
+    g_autoptr(GPtrArray) messages = kl_messages_new ();
+    g_autoptr(KlTable) table = read_ok (csv->str, messages);
+
+    g_assert_cmpuint (table->n_columns, ==, 2);
+    g_assert_cmpstr (kl_message_get_param (kl_assert_message (messages, "header_empty_cells_ignored", 1, NULL),
+                                           "count"), ==, "20000");
+  }
+  g_string_truncate (csv, csv->len - strlen ("\n1,Ann\n"));
+  g_string_append (csv, "late\n1\n");
+  read_fails (csv->str, csv->len, "too_many_columns", 1);
+
+  /* A wide header over many one-cell lines: the padded table is bounded. */
+  g_string_assign (csv, "c1");
+  for (guint i = 2; i <= 10000; i++)
+    g_string_append_printf (csv, ",c%u", i);
+  g_string_append_c (csv, '\n');
+  for (guint i = 0; i < 3300; i++)
+    g_string_append (csv, "x\n");
+  read_fails (csv->str, csv->len, "too_many_cells", 3202);
+
   g_string_assign (csv, "id\n1\n");
   wide = g_strnfill (16 * 1024 * 1024 + 1, ',');
   g_string_append (csv, wide);
