@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <sys/stat.h>
 
 static char *
 example (const char *name)
@@ -173,7 +174,8 @@ test_every_seed_is_a_seed (void)
 static void
 test_options_documented (void)
 {
-  const char *commands[] = { "check", "select", "analyse", "gen-sample", "generate", "default-settings" };
+  const char *commands[] = { "check", "select", "draw", "verify", "analyse", "gen-sample", "generate",
+                             "default-settings" };
   g_autofree char *man_path = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "doc", "kleroterion-cli.1", NULL);
   g_autofree char *completion_path = g_build_filename (g_getenv ("KL_SOURCE_ROOT"), "doc",
                                                        "kleroterion-cli.bash-completion", NULL);
@@ -267,7 +269,32 @@ test_select_to_stdout (void)
   g_assert_no_error (error);
   g_assert_cmpuint (panel->n_rows, ==, 30);
   g_assert_cmpstr (panel->header[0], ==, "id");
-  g_assert_nonnull (strstr (run.err, "Wrote 30 selected people"));
+  g_assert_nonnull (strstr (run.err, "Selected 30 people"));
+
+  /* A device is written in place: /dev/null stays a device. */
+  {
+    g_auto(KlTestCli) discard = { 0 };
+    g_autofree char *selected = g_build_filename (kl_test_dir (), "device-selected.csv", NULL);
+    struct stat device_stat;
+
+    kl_test_cli (&discard, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+                 "--algorithm", "legacy", "--seed", "1", "-s", selected, "-r", "/dev/null",
+                 "--progress", "none", NULL);
+    g_assert_cmpint (discard.status, ==, 0);
+    g_assert_true (g_file_test (selected, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpint (stat ("/dev/null", &device_stat), ==, 0);
+    g_assert_true (S_ISCHR (device_stat.st_mode));
+  }
+
+  /* Standard output once. */
+  {
+    g_auto(KlTestCli) twice = { 0 };
+
+    kl_test_cli (&twice, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+                 "-s", "-", "-r", "-", "--progress", "none", NULL);
+    g_assert_cmpint (twice.status, ==, 2);
+    g_assert_nonnull (strstr (twice.err, "only one output can be “-”"));
+  }
 }
 
 int
