@@ -171,8 +171,8 @@ kl_file_check_writable (const char          *path,
 
   if (is_standard_output (path))
     {
-      /* `… -s - > people.csv` would empty the pool before we read it;
-       * the shell has done that already, but say so rather than go on. */
+      /* Standard output redirected into an input (`… -s - >> pool.csv`)
+       * would write into the pool: refused like any output over an input. */
       if (fstat (STDOUT_FILENO, &target_stat) == 0 && S_ISREG (target_stat.st_mode))
         for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
           {
