@@ -323,6 +323,27 @@ test_file_heading (void)
   g_assert_nonnull (strstr (error->message, "The minimum (5) is above the maximum (3)."));
 }
 
+/* Maxima near 2^31 ("no limit" written as a big number) add up in 64 bits:
+ * a valid file is not rejected with a negative total. */
+static void
+test_huge_maxima (void)
+{
+  g_autoptr(KlQuotas) quotas = load_ok ("feature,value,min,max\n"
+                                        "gender,female,1,2147483647\ngender,male,1,2147483647\n"
+                                        "age,young,0,999999999\nage,old,1,999999999\nage,mid,0,999999999\n", 10);
+  g_autoptr(GPtrArray) messages = NULL;
+
+  g_assert_cmpint (kl_quotas_get_minimum_selection (quotas), ==, 2);
+  g_assert_cmpint (kl_quotas_get_maximum_selection (quotas), ==, G_MAXINT);
+
+  /* Minima that add up past 2^31 are more than any panel, said with the
+   * true sum. */
+  messages = load_fails ("feature,value,min,max\n"
+                         "gender,female,2147483647,2147483647\ngender,male,2147483647,2147483647\n", 10);
+  g_assert_cmpstr (kl_message_get_param (kl_assert_message (messages, "min_exceeds_number_to_select", 0, NULL),
+                                         "feature_sum"), ==, "4294967294");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -345,6 +366,7 @@ main (int    argc,
   g_test_add_func ("/quotas/case-insensitive", test_case_insensitive);
   g_test_add_func ("/quotas/export", test_export);
   g_test_add_func ("/quotas/file-heading", test_file_heading);
+  g_test_add_func ("/quotas/huge-maxima", test_huge_maxima);
 
   return g_test_run ();
 }
