@@ -22,6 +22,9 @@
 #include <math.h>
 
 #define EPS 0.0005
+/* From this many covered people on, the master starts with a quarter of
+ * them (see master_init). */
+#define ACTIVE_SET_MIN_POOL 2000
 /* How many of the best known panels the local search starts from. */
 #define LOCAL_SEARCH_STARTS 8
 
@@ -33,9 +36,21 @@
 typedef struct {
   KlLp *lp;
   int z_col;                 /* ẑ */
-  int *agent_col;            /* per person: y_i, -1 if not covered */
+  int *agent_col;            /* per person: y_i, -1 if not (yet) in the master */
+  int sum_row;
   GArray *committee_rows;    /* master row of each committee */
+  guint n_active;
 } Master;
+
+static void master_activate (Master *master, KlCommittees *committees, guint agent);
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
 
 /* Σ_{i∈B} y_i − ẑ ≤ 0 */
 static void
@@ -60,34 +75,112 @@ master_add_committee (Master      *master,
   g_array_append_val (master->committee_rows, row);
 }
 
-/* minimise ẑ  s.t.  Σ_{i∈B} y_i ≤ ẑ (every panel B),  Σ y_i = 1 (covered i) */
+/* minimise ẑ  s.t.  Σ_{i∈B} y_i ≤ ẑ (every panel B),  Σ y_i = 1 (covered i in
+ * the master). On large pools the master starts with the covered people
+ * least often on the first panels only; the others join when a solution
+ * would give them less than ẑ (master_add_short). Leaving a person out
+ * only drops their constraint p_i ≥ z from the primal, so once nobody left
+ * out is short the master's optimum is the whole problem's; and any prices
+ * summing to one bound the optimum, so pricing stays exact throughout. */
 static void
 master_init (Master       *master,
              KlCommittees *committees)
 {
-  g_autofree int *cols = g_new (int, MAX (committees->n, 1));
-  g_autofree double *ones = g_new (double, MAX (committees->n, 1));
-  guint n_cols = 0;
+  g_autofree guint *count = g_new0 (guint, MAX (committees->n, 1));
+  g_autofree guint *sorted = NULL;
+  guint threshold = G_MAXUINT, n_sorted = 0;
 
   master->lp = kl_lp_new (FALSE);
   kl_lp_set_warm_method (master->lp, KL_LP_METHOD_DUAL);
   master->z_col = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, KL_LP_INF, 1);
   master->agent_col = g_new (int, MAX (committees->n, 1));
   master->committee_rows = g_array_new (FALSE, FALSE, sizeof (int));
+  master->sum_row = kl_lp_add_row (master->lp, 1, 1, 0, NULL, NULL);
+  master->n_active = 0;
+
+  if (committees->n_covered > ACTIVE_SET_MIN_POOL)
+    {
+      for (guint c = 0; c < committees->list->len; c++)
+        for (guint m = 0; m < committees->k; m++)
+          count[((const guint *) g_ptr_array_index (committees->list, c))[m]]++;
+      sorted = g_new (guint, committees->n_covered);
+      for (guint i = 0; i < committees->n; i++)
+        if (committees->covered[i])
+          sorted[n_sorted++] = count[i];
+      qsort (sorted, n_sorted, sizeof (guint), compare_uint);
+      threshold = sorted[n_sorted / 4];
+    }
 
   for (guint i = 0; i < committees->n; i++)
     {
-      master->agent_col[i] = committees->covered[i] ? kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 0) : -1;
-      if (master->agent_col[i] >= 0)
-        {
-          cols[n_cols] = master->agent_col[i];
-          ones[n_cols++] = 1;
-        }
+      master->agent_col[i] = -1;
+      if (committees->covered[i] && count[i] <= threshold)
+        master_activate (master, committees, i);
     }
-  kl_lp_add_row (master->lp, 1, 1, n_cols, cols, ones);
-
   for (guint c = 0; c < committees->list->len; c++)
     master_add_committee (master, g_ptr_array_index (committees->list, c), committees->k);
+}
+
+/* Adds y_i for @agent, in every panel row that holds them. */
+static void
+master_activate (Master       *master,
+                 KlCommittees *committees,
+                 guint         agent)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) ones = g_array_new (FALSE, FALSE, sizeof (double));
+  double one = 1;
+
+  master->agent_col[agent] = kl_lp_add_col (master->lp, KL_LP_CONTINUOUS, 0, 1, 0);
+  master->n_active++;
+  g_array_append_val (rows, master->sum_row);
+  g_array_append_val (ones, one);
+  for (guint c = 0; c < master->committee_rows->len; c++)
+    {
+      const guint *members = g_ptr_array_index (committees->list, c);
+
+      for (guint m = 0; m < committees->k; m++)
+        if (members[m] == agent)
+          {
+            g_array_append_val (rows, g_array_index (master->committee_rows, int, c));
+            g_array_append_val (ones, one);
+            break;
+          }
+    }
+  kl_lp_set_col_coefficients (master->lp, master->agent_col[agent], rows->len,
+                              (const int *) rows->data, (const double *) ones->data);
+}
+
+/* After a solve: everyone covered but left out of the master whom the
+ * solution gives less than ẑ joins it. Returns how many joined. */
+static guint
+master_add_short (Master       *master,
+                  KlCommittees *committees,
+                  double        upper)
+{
+  g_autofree double *p = g_new0 (double, MAX (committees->n, 1));
+  g_autofree guint *joining = g_new (guint, MAX (committees->n, 1));
+  double total = 0;
+  guint n_joining = 0;
+
+  if (master->n_active == committees->n_covered)
+    return 0;
+  for (guint c = 0; c < master->committee_rows->len; c++)
+    total += MAX (-kl_lp_get_row_dual (master->lp, g_array_index (master->committee_rows, int, c)), 0);
+  for (guint c = 0; c < master->committee_rows->len; c++)
+    {
+      const guint *members = g_ptr_array_index (committees->list, c);
+      double lambda = MAX (-kl_lp_get_row_dual (master->lp, g_array_index (master->committee_rows, int, c)), 0) / total;
+
+      for (guint m = 0; m < committees->k; m++)
+        p[members[m]] += lambda;
+    }
+  for (guint i = 0; i < committees->n; i++)
+    if (committees->covered[i] && master->agent_col[i] < 0 && p[i] < upper - 1e-9)
+      joining[n_joining++] = i;
+  for (guint j = 0; j < n_joining; j++)
+    master_activate (master, committees, joining[j]);
+  return n_joining;
 }
 
 static void
@@ -228,7 +321,19 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       what = g_strdup_printf (_("Iteration %u: %u panels, solving the master problem"), t, committees->list->len);
       solve_progress.current = t;
       solve_progress.what = what;
-      status = kl_lp_solve (master.lp, ctx->cancellable, error);
+      /* New rows since the last solve: the dual simplex; people joining:
+       * new columns, the primal. */
+      kl_lp_set_warm_method (master.lp, KL_LP_METHOD_DUAL);
+      for (;;)
+        {
+          status = kl_lp_solve (master.lp, ctx->cancellable, error);
+          if (status != KL_LP_OPTIMAL)
+            break;
+          upper = kl_lp_get_objective (master.lp);
+          if (master_add_short (&master, committees, upper) == 0)
+            break;
+          kl_lp_set_warm_method (master.lp, KL_LP_METHOD_PRIMAL);
+        }
       if (status != KL_LP_OPTIMAL)
         {
           if (status != KL_LP_ERROR)
@@ -236,7 +341,6 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
                          _("The maximin master problem could not be solved (%s)."), kl_lp_status_to_string (status));
           break;
         }
-      upper = kl_lp_get_objective (master.lp);
 
       for (guint i = 0; i < n; i++)
         {
@@ -312,7 +416,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
              "pricing %u solves in %.2f s", master_stats->solves, master_stats->seconds,
              master_stats->slices, master_stats->method_switches,
              pricing_stats->mip_solves, pricing_stats->mip_seconds);
-    g_debug ("Maximin: %u panels found by local search", n_local);
+    g_debug ("Maximin: %u panels found by local search; %u of %u people in the master", n_local, master.n_active, committees->n_covered);
   }
 
   if (ok)

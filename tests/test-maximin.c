@@ -597,6 +597,44 @@ test_transparent_lottery (void)
   kl_test_inputs_clear (&in);
 }
 
+/* On large pools the master starts with a quarter of the people and lets
+ * the others join when they fall short: the distribution returned must
+ * still give every covered person at least the optimum, and the optimum
+ * must be certified. */
+static void
+test_large_pool_master (void)
+{
+  KlGeneratorOptions options;
+  KlTestInputs in = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlRun) run = NULL;
+  const double *p;
+  double lowest = 1, value, bound;
+  KlMessage *line;
+  guint n;
+
+  kl_generator_options_init (&options);
+  options.n_people = 2100;
+  options.panel_size = 100;
+  kl_test_inputs_generate (&in, &options);
+  run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 100, 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  line = kl_report_find_line (kl_run_get_report (run), "maximin_value");
+  g_assert_nonnull (line);
+  value = g_ascii_strtod (kl_message_get_param (line, "value"), NULL);
+  bound = g_ascii_strtod (kl_message_get_param (line, "bound"), NULL);
+  g_assert_cmpfloat (bound - value, <=, 0.0005);
+
+  p = kl_run_get_probabilities (run);
+  n = kl_pool_get_n_people (kl_run_get_working_pool (run));
+  for (guint i = 0; i < n; i++)
+    if (p[i] > 1e-9)
+      lowest = MIN (lowest, p[i]);
+  g_assert_cmpfloat_with_epsilon (lowest, value, 2e-6);
+  kl_test_inputs_clear (&in);
+}
+
 /* Cancel pressed while the solver is inside one long branch and bound (a
  * round of multiplicative weights on a national-size pool): the solve
  * reports progress from inside, and the run stops there, without another
@@ -653,6 +691,7 @@ main (int    argc,
   g_test_add_func ("/maximin/transparent-lottery", test_transparent_lottery);
 
   g_test_add_func ("/maximin/cancel-inside-a-solve", test_cancel_inside_a_solve);
+  g_test_add_func ("/maximin/large-pool-master", test_large_pool_master);
 
   return g_test_run ();
 }
