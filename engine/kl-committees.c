@@ -12,10 +12,10 @@
 #define MIX_REPEAT 0.9
 /* Multiplicative weights only needs good panels, not proven-best ones: a
  * round stops at 1 % from the best (a 0.1 % gap made single rounds run
- * for minutes on self-selected pools) or after its time limit with the
- * best panel found. */
+ * for minutes on self-selected pools) or after ROUND_NODE_LIMIT nodes of
+ * branch and bound with the best panel found. */
 #define ROUND_GAP 1e-2
-#define ROUND_TIME_LIMIT_MS 2000
+#define ROUND_NODE_LIMIT 2000
 /* The rounds exist to put everyone coverable on some panel and to give
  * column generation a diverse start; once this many rounds in a row bring
  * nobody new onto a panel, more rounds are mostly repeats of the same
@@ -196,19 +196,19 @@ cover_everyone (KlAlgorithmContext  *ctx,
 
   kl_mip_params_init (&params);
   params.gap = COVER_GAP;
-  params.time_limit_ms = ROUND_TIME_LIMIT_MS;
+  params.node_limit = ROUND_NODE_LIMIT;
   params.stop_if_bound_below = 0.5;
   params.progress = kl_solve_progress_func;
   params.progress_data = &progress;
 
-  /* Batches first; when a batch solve stops on its time limit without a
+  /* Batches first; when a batch solve stops on its node limit without a
    * panel for anyone new, each remaining person is settled by an exact
    * solve of their own, so nobody is declared unreachable on a guess. */
   for (guint next = 0; committees->n_covered < committees->n && next < committees->n; )
     {
       KlPricing pricing;
       guint left = committees->n - committees->n_covered;
-      gboolean batch = params.time_limit_ms > 0;
+      gboolean batch = params.node_limit > 0;
 
       if (!batch && committees->covered[next])
         {
@@ -233,7 +233,7 @@ cover_everyone (KlAlgorithmContext  *ctx,
         }
       if (batch && pricing.status == KL_LP_FEASIBLE)
         {
-          params.time_limit_ms = 0;
+          params.node_limit = 0;
           params.gap = 0;
           continue;
         }
@@ -290,7 +290,7 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
 
   kl_mip_params_init (&params);
   params.gap = ROUND_GAP;
-  params.time_limit_ms = ROUND_TIME_LIMIT_MS;
+  params.node_limit = ROUND_NODE_LIMIT;
   params.progress = kl_solve_progress_func;
   params.progress_data = &progress;
 

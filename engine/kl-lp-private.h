@@ -58,7 +58,10 @@ typedef struct {
 
 /**
  * KlMipParams:
- * @time_limit_ms: 0 for none
+ * @time_limit_ms: 0 for none; a result that stopped on it depends on the
+ *   machine, so only where the user asked for a time limit
+ * @node_limit: stop after this many branch-and-bound nodes once a solution
+ *   is in hand; 0 for none
  * @gap: relative gap at which a solution counts as good enough
  * @stop_above: stop as soon as an integer solution is better than this
  * @stop_if_bound_below: stop as soon as no solution can beat this
@@ -68,6 +71,7 @@ typedef struct {
  */
 typedef struct {
   int time_limit_ms;
+  guint node_limit;
   double gap;
   double stop_above;
   double stop_if_bound_below;

@@ -8,10 +8,18 @@
  *    jumps back to the call that failed instead, which frees the thread's
  *    environment (all its problems with it) and reports a solver error;
  *  - output: GLPK's terminal output goes to the debug log;
- *  - cancellation: the simplex method runs in slices of SLICE_MS and the
- *    GCancellable is polled between them; the branch-and-bound callback
- *    polls it at every event. Both report progress (kl_lp_set_progress,
+ *  - cancellation and progress: GLPK prints its progress lines every
+ *    OUTPUT_INTERVAL_MS into the terminal hook, which polls the
+ *    GCancellable there and, when it is cancelled, jumps back out of the
+ *    solve and frees the thread's environment, as after a fatal error
+ *    (the run is over anyway). The branch-and-bound callback polls it at
+ *    every event. Both report progress (kl_lp_set_progress,
  *    KlMipParams.progress) about four times a second.
+ *  - reproducibility: nothing that changes a result depends on the clock.
+ *    A solve is never cut into time slices (a resumed simplex starts its
+ *    pricing afresh, so where the cuts fell would change the path); its
+ *    budgets count iterations and branch-and-bound nodes, not seconds.
+ *    The same seed gives the same panels on any machine under any load.
  *
  * How LPs are solved, and why (measured on generated pools, CPU seconds):
  *
@@ -22,18 +30,17 @@
  *    for 320 solves, the dual form 2.9 s for 191.
  *  - A warm start can still stall on degenerate masters (a repeated-panel
  *    master stalled for 580 s where a cold solve took 0.13 s), so every
- *    attempt has a budget — ATTEMPT_BUDGET_FACTOR times the running mean of
- *    this problem's solves, at least MIN_ATTEMPT_BUDGET_US — after which
- *    the other simplex method starts over from an advanced basis, with the
- *    budget doubled. A stall then costs a bounded factor, not minutes.
- *  - Presolve is off: it cannot be sliced (a slice that runs out loses its
- *    work) and the problems here are solved warm many times.
+ *    attempt has a budget of iterations — ATTEMPT_BUDGET_FACTOR times the
+ *    running mean of this problem's solves, at least MIN_ATTEMPT_ITERATIONS
+ *    — after which the other simplex method starts over from an advanced
+ *    basis, with the budget doubled. A stall then costs a bounded factor.
+ *  - Presolve is off: the problems here are solved warm many times.
  *  - The interior-point method is the last resort when the simplex method
  *    fails outright: GLPK's cannot be interrupted.
  *  - Branch and bound starts from the relaxation's last basis; it looks for
- *    its best open node (a scan of all of them) at most every
- *    BOUND_INTERVAL_US instead of on every callback, which was 37–77 % of
- *    the CPU time of long pricing solves.
+ *    its best open node (a scan of all of them) every BOUND_CHECK_NODES
+ *    selections instead of on every callback, which was 37–77 % of the CPU
+ *    time of long pricing solves.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -54,20 +61,27 @@ typedef struct {
   jmp_buf *jump;
   guint generation;
   gboolean hooks_installed;
+  /* the solve under way, for the terminal hook */
+  GCancellable *cancellable;
+  gboolean cancelled;
+  struct _KlLp *solving;
+  gint64 solve_start;
+  gint64 last_report;
 } ThreadState;
 
 static GPrivate thread_state_key = G_PRIVATE_INIT (g_free);
 
-/* How long GLPK runs before control comes back for Cancel and progress. */
-#define SLICE_MS 50
+/* How often GLPK prints a progress line into the terminal hook, where
+ * Cancel is noticed. */
+#define OUTPUT_INTERVAL_MS 100
 #define PROGRESS_INTERVAL_US (250 * 1000)
-/* How long a simplex attempt may run before the next one starts over:
- * this many times what solves of the problem usually take, and at least
- * MIN_ATTEMPT_BUDGET_US (each later attempt gets twice as long). */
+/* How many iterations a simplex attempt may take before the next one
+ * starts over: this many times what solves of the problem usually take,
+ * and at least MIN_ATTEMPT_ITERATIONS (each later attempt twice as many). */
 #define ATTEMPT_BUDGET_FACTOR 8
-#define MIN_ATTEMPT_BUDGET_US (200 * 1000)
+#define MIN_ATTEMPT_ITERATIONS 5000
 /* How often branch and bound looks for its best open node. */
-#define BOUND_INTERVAL_US (20 * 1000)
+#define BOUND_CHECK_NODES 16
 
 typedef enum {
   SOLUTION_NONE,
@@ -85,7 +99,7 @@ struct _KlLp {
   KlLpProgressFunc progress;
   gpointer progress_data;
   KlLpStats stats;
-  gint64 typical_us;       /* a running mean of solve times */
+  int typical_iterations;  /* a running mean of the iterations of a solve */
 };
 
 typedef struct {
@@ -93,8 +107,8 @@ typedef struct {
   const KlMipParams *params;
   double best_bound;
   gint64 start;
-  gint64 last_bound;
   gint64 last_report;
+  guint selections;
   gboolean cancelled;
   gboolean bound_reached;
 } MipCallback;
@@ -112,14 +126,26 @@ thread_state (void)
   return state;
 }
 
+static void report_progress (struct _KlLp *self, gint64 start, gint64 *last_report,
+                             double incumbent, double bound);
+
+/* GLPK's output, and the moment to notice Cancel inside a long solve. */
 static int
 on_terminal_output (void       *info,
                     const char *text)
 {
+  ThreadState *state = thread_state ();
   g_autofree char *line = g_strchomp (g_strdup (text));
 
   if (*line)
     g_debug ("GLPK: %s", line);
+  if (state->jump != NULL && state->cancellable != NULL && g_cancellable_is_cancelled (state->cancellable))
+    {
+      state->cancelled = TRUE;
+      longjmp (*state->jump, 1);
+    }
+  if (state->solving != NULL)
+    report_progress (state->solving, state->solve_start, &state->last_report, NAN, NAN);
   return 1;  /* handled: GLPK prints nothing itself */
 }
 
@@ -145,18 +171,27 @@ ensure_hooks (void)
   state->hooks_installed = TRUE;
 }
 
-/* After a fatal error, GLPK's state is undefined: free all of it. */
+/* After a fatal error, or a jump out of a cancelled solve, GLPK's state is
+ * undefined: free all of it. */
 static void
 recover_from_fatal_error (GError **error)
 {
   ThreadState *state = thread_state ();
+  gboolean cancelled = state->cancelled;
+  GCancellable *cancellable = state->cancellable;
 
   state->jump = NULL;
+  state->cancelled = FALSE;
+  state->solving = NULL;
+  state->cancellable = NULL;
   glp_free_env ();
   state->generation++;
   state->hooks_installed = FALSE;
-  g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
-                       _("The GLPK solver stopped with an internal error; the details are in the debug log."));
+  if (cancelled)
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  else
+    g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
+                         _("The GLPK solver stopped with an internal error; the details are in the debug log."));
 }
 
 typedef int (*GuardedCall) (glp_prob *prob, gpointer data);
@@ -219,6 +254,7 @@ void
 kl_mip_params_init (KlMipParams *params)
 {
   params->time_limit_ms = 0;
+  params->node_limit = 0;
   params->gap = 0;
   params->stop_above = KL_LP_INF;
   params->stop_if_bound_below = -KL_LP_INF;
@@ -460,17 +496,16 @@ glpk_method (KlLpMethod method)
   return method == KL_LP_METHOD_DUAL ? GLP_DUALP : GLP_PRIMAL;
 }
 
-/* The simplex method in slices of SLICE_MS, resuming from the basis each
- * time, so that Cancel and progress are never more than a slice away.
+/* The simplex method, warm from the last basis when there is one.
  *
  * Column generation re-solves from the last basis, which is usually a few
  * pivots from the new optimum; but on degenerate masters (many panels
  * alike, many prices at zero) GLPK's warm start can stall for minutes
  * where a cold start takes a tenth of a second. So each attempt gets a
- * budget (a multiple of what solves of this problem usually take); when it
- * runs out, the next attempt starts over: first the other method from an
- * advanced basis, then the first method cold, with the budget doubled each
- * time — a stall costs at most a constant factor over the best attempt. */
+ * budget of iterations (a multiple of what solves of this problem usually
+ * take); when it runs out, the other method starts over from an advanced
+ * basis, with the budget doubled — a stall costs at most a constant factor
+ * over the best attempt. */
 static KlLpStatus
 solve_simplex (KlLp          *self,
                KlLpMethod     first_method,
@@ -479,45 +514,49 @@ solve_simplex (KlLp          *self,
                GCancellable  *cancellable,
                GError       **error)
 {
+  ThreadState *state = thread_state ();
   glp_smcp params;
   KlLpMethod method = first_method;
-  gint64 attempt_start = g_get_monotonic_time ();
-  gint64 budget = MAX (MIN_ATTEMPT_BUDGET_US, ATTEMPT_BUDGET_FACTOR * self->typical_us);
-  gint64 last_report = start;
+  int budget = MAX (MIN_ATTEMPT_ITERATIONS, ATTEMPT_BUDGET_FACTOR * self->typical_iterations);
+  int iterations_before = glp_get_it_cnt (self->prob);
   guint failures = 0;
   int result = 0;
+  gboolean ok;
 
   glp_init_smcp (&params);
-  params.msg_lev = GLP_MSG_OFF;
+  params.msg_lev = GLP_MSG_ON;
+  params.out_frq = OUTPUT_INTERVAL_MS;
+  params.out_dly = 0;
   params.presolve = GLP_OFF;
-  params.tm_lim = SLICE_MS;
   if (!warm)
     glp_adv_basis (self->prob, 0);
 
   for (;;)
     {
       params.meth = glpk_method (method);
-      if (!guarded (call_simplex, self->prob, &params, &result, error))
+      params.it_lim = budget;
+      state->cancellable = cancellable;
+      state->solving = self;
+      state->solve_start = start;
+      state->last_report = start;
+      ok = guarded (call_simplex, self->prob, &params, &result, error);
+      state->cancellable = NULL;
+      state->solving = NULL;
+      if (!ok)
         return KL_LP_ERROR;
       self->stats.slices++;
 
       if (result == 0)
         break;
-      if (result == GLP_ETMLIM || result == GLP_EITLIM)
+      if (result == GLP_EITLIM)
         {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return KL_LP_ERROR;
-          report_progress (self, start, &last_report, glp_get_obj_val (self->prob), NAN);
-          if (g_get_monotonic_time () - attempt_start > budget)
-            {
-              method = method == KL_LP_METHOD_PRIMAL ? KL_LP_METHOD_DUAL : KL_LP_METHOD_PRIMAL;
-              glp_adv_basis (self->prob, 0);
-              attempt_start = g_get_monotonic_time ();
-              budget *= 2;
-              self->stats.method_switches++;
-              g_debug ("LP: starting again with the %s simplex after %.1f s",
-                       method == KL_LP_METHOD_DUAL ? "dual" : "primal", seconds_since (start));
-            }
+          method = method == KL_LP_METHOD_PRIMAL ? KL_LP_METHOD_DUAL : KL_LP_METHOD_PRIMAL;
+          glp_adv_basis (self->prob, 0);
+          budget = budget <= G_MAXINT / 2 ? budget * 2 : G_MAXINT;
+          self->stats.method_switches++;
+          g_debug ("LP: starting again with the %s simplex after %d iterations",
+                   method == KL_LP_METHOD_DUAL ? "dual" : "primal",
+                   glp_get_it_cnt (self->prob) - iterations_before);
           continue;
         }
       if (result == GLP_ENOPFS)
@@ -537,8 +576,8 @@ solve_simplex (KlLp          *self,
 
   /* What a solve of this problem usually takes, for the next budget. */
   {
-    gint64 took = g_get_monotonic_time () - start;
-    self->typical_us = self->typical_us == 0 ? took : (3 * self->typical_us + took) / 4;
+    int took = glp_get_it_cnt (self->prob) - iterations_before;
+    self->typical_iterations = self->typical_iterations == 0 ? took : (3 * self->typical_iterations + took) / 4;
   }
   self->solution = SOLUTION_SIMPLEX;
   return map_status (glp_get_status (self->prob));
@@ -679,14 +718,24 @@ on_mip_event (glp_tree *tree,
       return;
     }
 
-  /* Finding the best open node scans them all: on every selection that
-   * is quadratic in the size of the tree, so it is done at most every
-   * BOUND_INTERVAL_US. */
-  now = g_get_monotonic_time ();
-  if (reason != GLP_ISELECT || now - callback->last_bound < BOUND_INTERVAL_US)
+  if (reason != GLP_ISELECT)
     return;
-  callback->last_bound = now;
+  callback->selections++;
+  if (params->node_limit > 0 && callback->selections > params->node_limit &&
+      glp_mip_status (prob) == GLP_FEAS)
+    {
+      glp_ios_terminate (tree);
+      return;
+    }
+
+  /* Finding the best open node scans them all: on every selection that
+   * is quadratic in the size of the tree, so it is done every
+   * BOUND_CHECK_NODES selections (counted, so that where the search stops
+   * never depends on the clock). */
+  if (callback->selections % BOUND_CHECK_NODES != 1)
+    return;
   callback->best_bound = best_node_bound (tree);
+  now = g_get_monotonic_time ();
 
   if (glp_get_obj_dir (prob) == GLP_MAX && params->stop_if_bound_below > -KL_LP_INF &&
       !isnan (callback->best_bound) && callback->best_bound <= params->stop_if_bound_below)
