@@ -36,7 +36,7 @@
 #define MAX_ENTERING 8
 #define ARMIJO 1e-4
 #define MAX_HALVINGS 60
-#define MAX_STEPS 20000
+#define MAX_STEPS 2000
 /* Steps in a row that gain nothing measurable before the solver stops. */
 #define MAX_FLAT_STEPS 50
 #define PROGRESS_INTERVAL_US 250000
@@ -593,6 +593,7 @@ kl_nash_solver_solve (KlNashSolver  *self,
     }
 
   evaluate (self);
+  g_debug ("Nash solver: step limit reached at gap %.3g", self->gap);
   return TRUE;
 }
 
