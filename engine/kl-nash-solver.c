@@ -571,6 +571,12 @@ kl_nash_solver_solve (KlNashSolver  *self,
        * promises more is stalled on a singular face: add a pairwise step. */
       if (gained < 1e-6 * self->gap)
         {
+          /* after a Newton step, from where it left λ */
+          if (gained >= 0)
+            {
+              normalise (self);
+              evaluate (self);
+            }
           self->n_pairwise++;
           paired = pairwise_step (self);
         }
