@@ -23,8 +23,9 @@
  * and the line search keeps every step an ascent. On such a face Newton can
  * stall with a column outside still promising more; a pairwise Frank–Wolfe
  * step (weight from the worst column of S to the best column) then moves on.
- * Measured on the reference pool synth_750_112: 67 Newton steps, no
- * pairwise step, 123 of 1,261 columns in use, a gap of 1e-6.
+ * Measured on a self-selection-biased pool of 1,200 (panel 80): 275 Newton
+ * and 30 pairwise steps over 117 solves, 170 of 188 columns in use at the
+ * end, a gap of 6e-6.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
