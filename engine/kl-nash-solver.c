@@ -23,8 +23,9 @@
  * and the line search keeps every step an ascent. On such a face Newton can
  * stall with a column outside still promising more; a pairwise Frank–Wolfe
  * step (weight from the worst column of S to the best column) then moves on.
- * Measured on the reference pool synth_750_112: 67 Newton steps, no
- * pairwise step, 123 of 1,261 columns in use, a gap of 1e-6.
+ * Measured on a self-selection-biased pool of 1,200 (panel 80): 275 Newton
+ * and 30 pairwise steps over 117 solves, 170 of 188 columns in use at the
+ * end, a gap of 6e-6.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,7 +37,9 @@
 #define MAX_ENTERING 8
 #define ARMIJO 1e-4
 #define MAX_HALVINGS 60
-#define MAX_STEPS 100000
+#define MAX_STEPS 2000
+/* Steps in a row that gain nothing measurable before the solver stops. */
+#define MAX_FLAT_STEPS 50
 #define PROGRESS_INTERVAL_US 250000
 
 struct _KlNashSolver {
@@ -462,8 +465,9 @@ enter_columns (KlNashSolver *self)
  * smallest gradient to the column of largest. Its slope is at least the
  * gap, so it always helps while the gap is positive; it is the fallback
  * when the Newton step cannot bring in the best column (which happens
- * when that column is, to rounding, a combination of the support's). */
-static gboolean
+ * when that column is, to rounding, a combination of the support's).
+ * Returns the gain, or -1 if it cannot help. */
+static double
 pairwise_step (KlNashSolver *self)
 {
   guint best = 0, away = G_MAXUINT;
@@ -478,7 +482,7 @@ pairwise_step (KlNashSolver *self)
         (away == G_MAXUINT || GRADIENT (SUPPORT (a)) < GRADIENT (away)))
       away = SUPPORT (a);
   if (away == G_MAXUINT)
-    return FALSE;
+    return -1;
 
   support_add (self, best);
   direction = g_new0 (double, self->support->len);
@@ -490,7 +494,7 @@ pairwise_step (KlNashSolver *self)
         direction[a] = -1;
     }
   slope = GRADIENT (best) - GRADIENT (away);
-  return slope > 0 && step_along (self, direction, slope) >= 0;
+  return slope > 0 ? step_along (self, direction, slope) : -1;
 }
 
 /**
@@ -509,6 +513,7 @@ kl_nash_solver_solve (KlNashSolver  *self,
                       GError       **error)
 {
   gint64 last_progress = g_get_monotonic_time ();
+  guint flat_steps = 0;
 
   if (!self->started && !start (self, error))
     return FALSE;
@@ -516,7 +521,7 @@ kl_nash_solver_solve (KlNashSolver  *self,
   for (guint step = 0; step < MAX_STEPS; step++)
     {
       g_autofree double *direction = NULL;
-      double slope = 0, gained = -1;
+      double slope = 0, gained = -1, paired = -1;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -567,18 +572,35 @@ kl_nash_solver_solve (KlNashSolver  *self,
        * promises more is stalled on a singular face: add a pairwise step. */
       if (gained < 1e-6 * self->gap)
         {
-          self->n_pairwise++;
-          if (!pairwise_step (self) && gained < 0)
+          /* after a Newton step, from where it left λ */
+          if (gained >= 0)
             {
-              /* Rounding has the last word: nothing improves the objective. */
+              normalise (self);
               evaluate (self);
-              return TRUE;
             }
+          self->n_pairwise++;
+          paired = pairwise_step (self);
+        }
+
+      /* Rounding has the last word when no step gains anything the
+       * objective can register: what is left of the gap is below double
+       * precision, and the caller's certificate says how much it is. */
+      if (MAX (gained, 0) + MAX (paired, 0) <= 1e-14 * (1 + fabs (self->objective)))
+        flat_steps++;
+      else
+        flat_steps = 0;
+      if ((gained < 0 && paired < 0) || flat_steps >= MAX_FLAT_STEPS)
+        {
+          normalise (self);
+          evaluate (self);
+          g_debug ("Nash solver: stalled at gap %.3g", self->gap);
+          return TRUE;
         }
       normalise (self);
     }
 
   evaluate (self);
+  g_debug ("Nash solver: step limit reached at gap %.3g", self->gap);
   return TRUE;
 }
 

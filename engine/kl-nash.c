@@ -287,18 +287,24 @@ expand_column (Aggregate  *self,
 }
 
 static KlDistribution *
-aggregate_expand (Aggregate *self,
-                  guint      k)
+aggregate_expand (Aggregate     *self,
+                  guint          k,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  KlDistribution *distribution = kl_distribution_new ();
+  g_autoptr(KlDistribution) distribution = kl_distribution_new ();
   g_autoptr(GHashTable) found = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                        (GDestroyNotify) g_bytes_unref, NULL);
   const double *lambda = kl_nash_solver_get_weights (self->solver);
 
   for (guint c = 0; c < self->columns->len; c++)
-    if (lambda[c] > 0)
-      expand_column (self, g_ptr_array_index (self->columns, c), lambda[c], k, found, distribution);
-  return distribution;
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (lambda[c] > 0)
+        expand_column (self, g_ptr_array_index (self->columns, c), lambda[c], k, found, distribution);
+    }
+  return g_steal_pointer (&distribution);
 }
 
 /* Keeps the bar moving during a long inner solve or pricing search. */
@@ -484,8 +490,9 @@ out:
 
   if (ok)
     {
-      distribution = aggregate_expand (&aggregate, ctx->k);
-      report_result (ctx, welfare, certified, t, distribution->committees->len);
+      distribution = aggregate_expand (&aggregate, ctx->k, ctx->cancellable, error);
+      if (distribution != NULL)
+        report_result (ctx, welfare, certified, t, distribution->committees->len);
     }
   aggregate_clear (&aggregate);
   return distribution;

@@ -336,19 +336,22 @@ cancel_latency (const Case  *c,
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 finished = 0, cancelled;
-  guint k;
+  guint k, source;
 
   load (c, &in, &k);
   run = new_run (&in, algorithm, k);
   kl_run_execute_async (run, NULL, cancellable, on_done, &finished);
-  g_timeout_add (delay_ms, cancel_now, cancellable);
+  source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, cancel_now, g_object_ref (cancellable), g_object_unref);
   while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
     g_main_context_iteration (NULL, TRUE);
   cancelled = g_get_monotonic_time ();
   while (finished == 0)
     g_main_context_iteration (NULL, TRUE);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (source);
   kl_test_inputs_clear (&in);
-  return finished > cancelled ? (finished - cancelled) / 1e3 : 0;
+  /* -1: the run ended before Cancel */
+  return g_cancellable_is_cancelled (cancellable) ? (finished - cancelled) / 1e3 : -1;
 }
 
 int
@@ -357,7 +360,7 @@ main (int    argc,
 {
   const char *only = g_getenv ("KL_BENCH_ONLY");
   int runs = CLAMP (atoi (g_getenv ("KL_BENCH_RUNS") ? g_getenv ("KL_BENCH_RUNS") : "3"), 1, MAX_RUNS);
-  const guint delays[] = { 50, 500, 2000 };
+  const guint delays[] = { 20, 200, 1000, 1800 };
 
   printf ("nash and diversimax (seed 1; generated pools: 4 features), median of %d runs:\n", runs);
   printf ("  %-18s %-10s %8s %8s %8s %14s %10s %14s %7s\n", "pool", "algorithm", "CPU s", "phase s",
@@ -369,13 +372,29 @@ main (int    argc,
 
   if (only == NULL)
     {
-      printf ("time from Cancel to return, nash on 750/112:");
-      for (guint d = 0; d < G_N_ELEMENTS (delays); d++)
-        printf (" %.1f ms (at %u ms)", cancel_latency (&cases[3], KL_ALGORITHM_NASH, delays[d]), delays[d]);
-      printf ("\ntime from Cancel to return, diversimax on 2000/200:");
-      for (guint d = 0; d < G_N_ELEMENTS (delays); d++)
-        printf (" %.1f ms (at %u ms)", cancel_latency (&cases[4], KL_ALGORITHM_DIVERSIMAX, delays[d]), delays[d]);
-      printf ("\n");
+      const struct {
+        const Case *pool;
+        KlAlgorithm algorithm;
+      } runs_to_cancel[] = {
+        { &cases[6], KL_ALGORITHM_NASH },
+        { &cases[4], KL_ALGORITHM_DIVERSIMAX },
+      };
+
+      for (guint r = 0; r < G_N_ELEMENTS (runs_to_cancel); r++)
+        {
+          printf ("time from Cancel to return, %s on %s:", kl_algorithm_to_string (runs_to_cancel[r].algorithm),
+                  runs_to_cancel[r].pool->label);
+          for (guint d = 0; d < G_N_ELEMENTS (delays); d++)
+            {
+              double latency = cancel_latency (runs_to_cancel[r].pool, runs_to_cancel[r].algorithm, delays[d]);
+
+              if (latency < 0)
+                printf (" ended before Cancel at %u ms;", delays[d]);
+              else
+                printf (" %.1f ms (Cancel at %u ms);", latency, delays[d]);
+            }
+          printf ("\n");
+        }
     }
   return 0;
 }

@@ -529,6 +529,62 @@ test_against_brute_force (void)
   g_assert_cmpuint (exact, >=, compared * 9 / 10);
 }
 
+static char *
+instance_folder (const char *name)
+{
+  const char *root = g_getenv ("KL_SOURCE_ROOT");
+
+  return g_build_filename (root ? root : ".", "..", "shared", "instances", name, NULL);
+}
+
+/* The Python library's objective (CBC, the same gap and time limit) on
+ * the reference instances: ours must be as low, within the time limit. */
+static void
+test_reference_values (void)
+{
+  const struct {
+    const char *name;
+    double objective;
+  } references[] = {
+    { "fixtures_150_22", 28.0 },
+    { "pgoelz_example_small_20", 20.0 },
+    { "pgoelz_example_large_200", 200.0 },
+    { "synth_150_22", 28.0 },
+    { "synth_300_45", 76.875 },
+    { "synth_500_75", 163.594 },
+    { "synth_750_112", 224.0 },
+  };
+  guint found = 0;
+
+  for (guint r = 0; r < G_N_ELEMENTS (references); r++)
+    {
+      g_autofree char *folder = instance_folder (references[r].name);
+      KlTestInputs in = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KlRun) run = NULL;
+      KlMessage *line;
+      guint k;
+
+      if (!kl_test_inputs_load_instance (&in, folder, &k))
+        continue;
+      found++;
+      run = run_diversimax (&in, k, 1, &error);
+      g_assert_no_error (error);
+      assert_one_valid_panel (run, k);
+      line = kl_report_find_line (kl_run_get_report (run), "diversimax_optimal");
+      if (line == NULL)
+        line = kl_report_find_line (kl_run_get_report (run), "diversimax_feasible");
+      g_assert_nonnull (line);
+      g_test_message ("%s: deviation %s (library %.3f)", references[r].name,
+                      kl_message_get_param (line, "objective"), references[r].objective);
+      g_assert_cmpfloat (g_ascii_strtod (kl_message_get_param (line, "objective"), NULL), <=,
+                         references[r].objective + 1e-3);
+      kl_test_inputs_clear (&in);
+    }
+  if (found == 0)
+    g_test_skip ("the reference instances are not next to the source tree");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -545,6 +601,7 @@ main (int    argc,
   g_test_add_func ("/diversimax/phase", test_phase);
   g_test_add_func ("/diversimax/time-limit-setting", test_time_limit_setting);
   g_test_add_func ("/diversimax/against-brute-force", test_against_brute_force);
+  g_test_add_func ("/diversimax/reference-values", test_reference_values);
 
   return g_test_run ();
 }
