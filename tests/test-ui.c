@@ -575,6 +575,27 @@ test_test_selection_form (Fixture       *fixture,
   g_assert_true (kl_selection_page_get_lottery_enabled (selection (fixture->window)));
 }
 
+/* Diversimax's time limit is offered with diversimax only, and the run
+ * takes it. */
+static void
+test_diversimax_time_limit (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  load_example (fixture->window);
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_MAXIMIN);
+  g_assert_false (kl_selection_page_get_time_limit_shown (selection (fixture->window)));
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_DIVERSIMAX);
+  g_assert_true (kl_selection_page_get_time_limit_shown (selection (fixture->window)));
+  kl_selection_page_set_time_limit (selection (fixture->window), 7);
+  kl_selection_page_set_panel_size (selection (fixture->window), 30);
+
+  run_and_wait (fixture->window);
+  g_assert_nonnull (kl_window_get_result (fixture->window));
+  g_assert_cmpint (kl_run_get_params (kl_window_get_result (fixture->window))->algorithm, ==, KL_ALGORITHM_DIVERSIMAX);
+  g_assert_cmpfloat (kl_run_get_params (kl_window_get_result (fixture->window))->max_seconds, ==, 7);
+  g_assert_cmpuint (kl_run_get_n_panels (kl_window_get_result (fixture->window)), ==, 1);
+}
+
 /* The last choices come back in a new window. */
 static void
 test_remembers_choices (Fixture       *fixture,
@@ -1268,6 +1289,7 @@ main (int    argc,
   ADD ("/ui/bad-file", test_bad_file);
   ADD ("/ui/test-selection-form", test_test_selection_form);
   ADD ("/ui/remembers-choices", test_remembers_choices);
+  ADD ("/ui/diversimax-time-limit", test_diversimax_time_limit);
   ADD ("/ui/progress-and-cancel", test_progress_and_cancel);
   ADD ("/ui/close-during-run", test_close_during_run);
   ADD ("/ui/apply-suggested-quotas", test_apply_suggested_quotas);

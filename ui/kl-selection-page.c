@@ -19,6 +19,8 @@ struct _KlSelectionPage {
   AdwActionRow *panel_size_row;
   GtkSpinButton *panel_size;
   AdwComboRow *algorithm_row;
+  AdwActionRow *time_limit_row;
+  GtkSpinButton *time_limit_spin;
   AdwPreferencesGroup *draw_group;
   AdwActionRow *test_row;
   GtkSwitch *test_switch;
@@ -92,6 +94,8 @@ on_algorithm_changed (KlSelectionPage *self)
                                      : g_strdup (kl_algorithm_get_explanation (algorithm));
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->algorithm_row), subtitle);
+  /* Only diversimax searches against the clock. */
+  gtk_widget_set_visible (GTK_WIDGET (self->time_limit_row), algorithm == KL_ALGORITHM_DIVERSIMAX);
 }
 
 /* A test selection has no randomness to seed and no lottery to hold. */
@@ -227,6 +231,7 @@ kl_selection_page_show_inputs (KlSelectionPage *self,
 
       kl_selection_page_set_algorithm (self, inputs->base_settings->selection_algorithm);
       gtk_editable_set_text (GTK_EDITABLE (self->seed_row), seed);
+      gtk_spin_button_set_value (self->time_limit_spin, inputs->base_settings->diversimax_max_seconds);
     }
   update_panel_size_bounds (self, inputs);
   self->filling = FALSE;
@@ -294,6 +299,7 @@ kl_selection_page_get_params (KlSelectionPage   *self,
   params->algorithm = kl_selection_page_get_algorithm (self);
   params->test_selection = gtk_switch_get_active (self->test_switch);
   params->number_selections = gtk_spin_button_get_value_as_int (self->panels_spin);
+  params->max_seconds = gtk_spin_button_get_value_as_int (self->time_limit_spin);
   params->seed = 0;
 
   if (params->test_selection)
@@ -312,6 +318,21 @@ kl_selection_page_get_params (KlSelectionPage   *self,
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->seed_row), "error");
   return TRUE;
+}
+
+/* Diversimax's time limit, in seconds. */
+void
+kl_selection_page_set_time_limit (KlSelectionPage *self,
+                                  int              seconds)
+{
+  gtk_spin_button_set_value (self->time_limit_spin, seconds);
+}
+
+/* Whether the time limit is offered (it is, for diversimax only). */
+gboolean
+kl_selection_page_get_time_limit_shown (KlSelectionPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->time_limit_row));
 }
 
 void
@@ -402,6 +423,8 @@ kl_selection_page_class_init (KlSelectionPageClass *klass)
   CHILD (panel_size_row);
   CHILD (panel_size);
   CHILD (algorithm_row);
+  CHILD (time_limit_row);
+  CHILD (time_limit_spin);
   CHILD (draw_group);
   CHILD (test_row);
   CHILD (test_switch);

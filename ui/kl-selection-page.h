@@ -20,6 +20,8 @@ gboolean    kl_selection_page_get_params   (KlSelectionPage *self, const KlSetti
 void        kl_selection_page_remember     (KlSelectionPage *self);
 KlAlgorithm kl_selection_page_get_algorithm (KlSelectionPage *self);
 void        kl_selection_page_set_algorithm (KlSelectionPage *self, KlAlgorithm algorithm);
+void        kl_selection_page_set_time_limit (KlSelectionPage *self, int seconds);
+gboolean    kl_selection_page_get_time_limit_shown (KlSelectionPage *self);
 void        kl_selection_page_set_panel_size (KlSelectionPage *self, int size);
 void        kl_selection_page_set_seed      (KlSelectionPage *self, const char *seed);
 void        kl_selection_page_set_test_selection (KlSelectionPage *self, gboolean test);
