@@ -135,10 +135,12 @@ on_terminal_output (void       *info,
                     const char *text)
 {
   ThreadState *state = thread_state ();
-  g_autofree char *line = g_strchomp (g_strdup (text));
+  char *line = g_strchomp (g_strdup (text));
 
+  /* Freed before any jump: a jump skips cleanups. */
   if (*line)
     g_debug ("GLPK: %s", line);
+  g_free (line);
   if (state->jump != NULL && state->cancellable != NULL && g_cancellable_is_cancelled (state->cancellable))
     {
       state->cancelled = TRUE;
