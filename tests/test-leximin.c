@@ -368,6 +368,7 @@ test_example3 (void)
   KlTestInputs in = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
+  KlMessage *certificate;
 
   kl_test_inputs_load (&in, "feature,value,min,max\nf1,v1,1,2\nf1,v2,0,2\nf2,v1,1,2\nf2,v2,0,2\n"
                             "f3,v1,1,2\nf3,v2,0,2\n",
@@ -379,6 +380,12 @@ test_example3 (void)
   g_assert_cmpfloat_with_epsilon (probability_of (run, "b"), 1.0 / 3, 1e-5);
   g_assert_cmpfloat_with_epsilon (probability_of (run, "c"), 1.0 / 3, 1e-5);
   g_assert_cmpfloat_with_epsilon (probability_of (run, "d"), 1.0 / 3, 1e-5);
+  /* "a" is on every panel: fixed at 1 because no chance exceeds 1, not by
+   * the fallback for rounds without a positive dual. */
+  certificate = kl_report_find_line (kl_run_get_report (run), "leximin_value");
+  g_assert_nonnull (certificate);
+  g_assert_cmpstr (kl_message_get_param (certificate, "forced_fixes"), ==, "0");
+  g_assert_cmpstr (kl_message_get_param (certificate, "reductions"), ==, "0");
   kl_test_inputs_clear (&in);
 }
 
