@@ -701,6 +701,59 @@ test_cancel_in_outer_loop (void)
   kl_test_inputs_clear (&in);
 }
 
+/* ---- the command line --------------------------------------------------- */
+
+/* kleroterion-cli select --algorithm leximin on Example 5: the chances it
+ * writes are leximin's, and the report carries the certificate. */
+static void
+test_cli (void)
+{
+  g_autofree char *settings = kl_test_write_file ("lex-settings.toml", "id_column = \"id\"\n");
+  g_autofree char *quotas = kl_test_write_file ("lex-quotas.csv",
+                                                "feature,value,min,max\ngender,female,1,1\ngender,male,4,4\n"
+                                                "political,liberal,4,4\npolitical,conservative,1,1\n");
+  g_autofree char *pool = kl_test_write_file ("lex-pool.csv",
+                                              "id,gender,political\nadam,male,liberal\nbrian,male,liberal\n"
+                                              "cameron,male,liberal\ndave,male,liberal\nelinor,female,liberal\n"
+                                              "frank,male,conservative\ngrace,female,conservative\n");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "lex-selected.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "lex-remaining.csv", NULL);
+  g_autofree char *probabilities = g_build_filename (kl_test_dir (), "lex-probabilities.csv", NULL);
+  g_autofree char *report = g_build_filename (kl_test_dir (), "lex-report.json", NULL);
+  const char *argv[] = { g_getenv ("KL_CLI"), "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "5",
+                         "--algorithm", "leximin", "--seed", "3", "-s", selected, "-r", remaining,
+                         "--probabilities-csv", probabilities, "--report", report, "--progress", "none", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  g_assert_nonnull (argv[0]);
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (probabilities, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint l = 1; lines[l] != NULL && *lines[l] != '\0'; l++)
+    {
+      g_auto(GStrv) cells = g_strsplit (g_strchomp (lines[l]), ",", -1);
+      double expected = g_str_equal (cells[0], "grace") || g_str_equal (cells[0], "elinor") ||
+                        g_str_equal (cells[0], "frank") ? 0.5 : 7.0 / 8;
+
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[1], NULL), expected, 1e-5);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 7);
+
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (report, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"leximin_value\""));
+  g_assert_nonnull (strstr (text, "\"leximin_level\""));
+}
+
 /* ---- the public reference pools (skipped when absent) ------------------- */
 
 static gboolean
@@ -778,6 +831,7 @@ main (int    argc,
   g_test_add_func ("/leximin/progress", test_progress);
   g_test_add_func ("/leximin/cancel", test_cancel);
   g_test_add_func ("/leximin/cancel-in-outer-loop", test_cancel_in_outer_loop);
+  g_test_add_func ("/leximin/cli", test_cli);
   g_test_add_func ("/leximin/fixture-reference", test_fixture_reference);
 
   return g_test_run ();
