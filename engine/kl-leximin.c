@@ -40,8 +40,8 @@
  * each candidate) costs at least one column generation per candidate
  * group, more than the extra round costs for all of them at once. Neither
  * is used. What the chosen method costs (bench-leximin, CPU seconds from
- * the start of leximin_outer, the panel search before it excluded): 0.5 s
- * on 500/75, 4.7 s on 2,000/200, 6.4 s on the biased 1,200/80 pool.
+ * the start of leximin_outer, the panel search before it excluded): 0.6 s
+ * on 500/75, 11 s on 2,000/200, 6.4 s on the biased 1,200/80 pool.
  *
  * Fixed values are the master's primal z (less 1e-9), which the current
  * distribution attains, so the next master stays feasible; should rounding
