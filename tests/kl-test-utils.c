@@ -278,3 +278,66 @@ kl_test_cli (KlTestCli          *run,
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
 }
+
+/* The worked examples of the specification's Appendix A. */
+const char *const kl_test_example1_quotas =
+  "feature,value,min,max\nage,child,1,2\nage,adult,1,2\nfranchise,simpsons,1,2\nfranchise,ducktales,1,2\n";
+const char *const kl_test_example1_pool =
+  "id,age,franchise,home,street\nlisa,child,simpsons,1,A\nmarge,adult,simpsons,3,A\n"
+  "louie,child,ducktales,2,A\ndewey,child,ducktales,2,A\nscrooge,adult,ducktales,1,A\n";
+const char *const kl_test_example3_pool =
+  "id,f1,f2,f3,home,street\na,v1,v1,v1,1,x\nb,v1,v2,v2,2,x\nc,v2,v1,v2,3,x\nd,v2,v2,v1,3,x\n";
+const char *const kl_test_example5_quotas =
+  "feature,value,min,max\ngender,female,1,1\ngender,male,4,4\npolitics,liberal,4,4\npolitics,conservative,1,1\n";
+const char *const kl_test_example5_pool =
+  "id,gender,politics\nadam,male,liberal\nbrian,male,liberal\ncameron,male,liberal\ndave,male,liberal\n"
+  "elinor,female,liberal\nfrank,male,conservative\ngrace,female,conservative\n";
+
+/* The chance of the person with @id in @run. */
+double
+kl_test_probability_of (KlRun      *run,
+                        const char *id)
+{
+  int person = kl_pool_find_person (kl_run_get_pool (run), id);
+
+  g_assert_cmpint (person, >=, 0);
+  return kl_run_get_probabilities (run)[person];
+}
+
+/* A run's distribution is sound: every panel valid, panel weights summing
+ * to 1, each chance in [0, 1] and equal to the weight of the panels that
+ * hold the person, chances summing to k. */
+void
+kl_test_assert_valid_distribution (KlRun *run,
+                                   guint  k)
+{
+  KlPool *pool = kl_run_get_pool (run);
+  guint n = kl_pool_get_n_people (pool);
+  const double *p = kl_run_get_probabilities (run);
+  g_autofree double *from_committees = g_new0 (double, MAX (n, 1));
+  double total = 0, committee_total = 0;
+
+  g_assert_nonnull (p);
+  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
+    {
+      double probability;
+      const guint *committee = kl_run_get_committee (run, c, &probability);
+      g_autoptr(GPtrArray) breaches = kl_messages_new ();
+
+      g_assert_true (kl_panel_check (pool, committee, k, k, breaches));
+      g_assert_cmpfloat (probability, >=, 0);
+      committee_total += probability;
+      for (guint m = 0; m < k; m++)
+        from_committees[committee[m]] += probability;
+    }
+  g_assert_cmpfloat_with_epsilon (committee_total, 1, 1e-9);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (p[i], >=, -1e-9);
+      g_assert_cmpfloat (p[i], <=, 1 + 1e-9);
+      g_assert_cmpfloat_with_epsilon (p[i], from_committees[i], 1e-7);
+      total += p[i];
+    }
+  g_assert_cmpfloat_with_epsilon (total, k, 1e-6);
+}

@@ -31,6 +31,15 @@ KlRun     *kl_test_run           (KlTestInputs *inputs, KlAlgorithm algorithm, i
                                   gint64 seed, KlProgressReporter *reporter,
                                   GCancellable *cancellable, GError **error);
 
+extern const char *const kl_test_example1_quotas;
+extern const char *const kl_test_example1_pool;
+extern const char *const kl_test_example3_pool;
+extern const char *const kl_test_example5_quotas;
+extern const char *const kl_test_example5_pool;
+
+double     kl_test_probability_of (KlRun *run, const char *id);
+void       kl_test_assert_valid_distribution (KlRun *run, guint k);
+
 /* Asserts that @messages holds @code on @line (0: any line) and, when
  * @column is not NULL, that it names that column. Returns the message. */
 #define kl_assert_message(messages, code, line, column) \

@@ -182,19 +182,6 @@ test_subsets_cap_and_seeded_order (void)
 
 /* ---- Appendix A --------------------------------------------------------- */
 
-static const char *example1_quotas =
-  "feature,value,min,max\nage,child,1,2\nage,adult,1,2\nfranchise,simpsons,1,2\nfranchise,ducktales,1,2\n";
-static const char *example1_pool =
-  "id,age,franchise,home,street\nlisa,child,simpsons,1,A\nmarge,adult,simpsons,3,A\n"
-  "louie,child,ducktales,2,A\ndewey,child,ducktales,2,A\nscrooge,adult,ducktales,1,A\n";
-static const char *example3_pool =
-  "id,f1,f2,f3,home,street\na,v1,v1,v1,1,x\nb,v1,v2,v2,2,x\nc,v2,v1,v2,3,x\nd,v2,v2,v1,3,x\n";
-static const char *example5_quotas =
-  "feature,value,min,max\ngender,female,1,1\ngender,male,4,4\npolitics,liberal,4,4\npolitics,conservative,1,1\n";
-static const char *example5_pool =
-  "id,gender,politics\nadam,male,liberal\nbrian,male,liberal\ncameron,male,liberal\ndave,male,liberal\n"
-  "elinor,female,liberal\nfrank,male,conservative\ngrace,female,conservative\n";
-
 static void
 test_appendix_examples (void)
 {
@@ -209,11 +196,11 @@ test_appendix_examples (void)
     const char *settings;
     guint k;
   } examples[] = {
-    { example1_quotas, example1_pool, NULL, 2 },
-    { example1_quotas, example1_pool, address_settings, 2 },
+    { kl_test_example1_quotas, kl_test_example1_pool, NULL, 2 },
+    { kl_test_example1_quotas, kl_test_example1_pool, address_settings, 2 },
     { "feature,value,min,max\nf1,v1,1,2\nf1,v2,0,2\nf2,v1,1,2\nf2,v2,0,2\nf3,v1,1,2\nf3,v2,0,2\n",
-      example3_pool, NULL, 2 },
-    { example5_quotas, example5_pool, NULL, 5 },
+      kl_test_example3_pool, NULL, 2 },
+    { kl_test_example5_quotas, kl_test_example5_pool, NULL, 5 },
     { "feature,value,min,max\nf1,v1,15,46\nf1,v2,15,46\nf1,v3,0,46\n"
       "f2,v1,15,46\nf2,v2,15,46\nf2,v3,0,46\nf3,v1,15,46\nf3,v2,15,46\nf3,v3,0,46\n", NULL, NULL, 46 },
   };
@@ -248,7 +235,7 @@ test_households_respected (void)
 {
   KlTestInputs in = { 0 };
 
-  kl_test_inputs_load (&in, example1_quotas, example1_pool, address_settings);
+  kl_test_inputs_load (&in, kl_test_example1_quotas, kl_test_example1_pool, address_settings);
   for (gint64 seed = 1; seed <= 6; seed++)
     {
       g_autoptr(GError) error = NULL;
@@ -270,7 +257,7 @@ test_example4_cannot_relax (void)
 {
   g_autoptr(KlQuotas) quotas = kl_quotas_new ();
   g_autoptr(KlSettings) settings = kl_settings_new ();
-  g_autoptr(KlTable) table = kl_test_table (example3_pool);
+  g_autoptr(KlTable) table = kl_test_table (kl_test_example3_pool);
   g_autoptr(KlPool) pool = NULL;
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -318,7 +305,7 @@ test_several_panels_refused (void)
   g_autoptr(KlRun) run = NULL;
   KlRunParams params;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   kl_run_params_init (&params, in.settings);
   params.algorithm = KL_ALGORITHM_DIVERSIMAX;
   params.number_wanted = 5;
@@ -338,7 +325,7 @@ test_phase (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   run = kl_test_run (&in, KL_ALGORITHM_DIVERSIMAX, 5, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
   g_assert_no_error (error);
   /* One phase, diversimax, no other: no committees, no lottery. */
@@ -373,7 +360,7 @@ test_time_limit_setting (void)
   KlTestInputs in = { 0 };
   KlRunParams params;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, "id_column = \"id\"\ndiversimax_max_seconds = 7\n");
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, "id_column = \"id\"\ndiversimax_max_seconds = 7\n");
   g_assert_cmpint (in.settings->diversimax_max_seconds, ==, 7);
   kl_run_params_init (&params, in.settings);
   g_assert_cmpfloat (params.max_seconds, ==, 7);

@@ -20,54 +20,6 @@ run_leximin (KlTestInputs *in,
   return kl_test_run (in, KL_ALGORITHM_LEXIMIN, k, 42, NULL, NULL, error);
 }
 
-static double
-probability_of (KlRun      *run,
-                const char *id)
-{
-  int person = kl_pool_find_person (kl_run_get_pool (run), id);
-
-  g_assert_cmpint (person, >=, 0);
-  return kl_run_get_probabilities (run)[person];
-}
-
-/* Spec 10.8: probabilities in [0, 1] summing to k, committee probabilities
- * summing to 1, every committee valid; and each person's probability is
- * what the committees give them. */
-static void
-assert_valid_distribution (KlRun *run,
-                           guint  k)
-{
-  KlPool *pool = kl_run_get_pool (run);
-  guint n = kl_pool_get_n_people (pool);
-  const double *p = kl_run_get_probabilities (run);
-  g_autofree double *from_committees = g_new0 (double, MAX (n, 1));
-  double total = 0, committee_total = 0;
-
-  g_assert_nonnull (p);
-  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
-    {
-      double probability;
-      const guint *committee = kl_run_get_committee (run, c, &probability);
-      g_autoptr(GPtrArray) breaches = kl_messages_new ();
-
-      g_assert_true (kl_panel_check (pool, committee, k, k, breaches));
-      g_assert_cmpfloat (probability, >=, 0);
-      committee_total += probability;
-      for (guint m = 0; m < k; m++)
-        from_committees[committee[m]] += probability;
-    }
-  g_assert_cmpfloat_with_epsilon (committee_total, 1, 1e-9);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_assert_cmpfloat (p[i], >=, -1e-9);
-      g_assert_cmpfloat (p[i], <=, 1 + 1e-9);
-      g_assert_cmpfloat_with_epsilon (p[i], from_committees[i], 1e-7);
-      total += p[i];
-    }
-  g_assert_cmpfloat_with_epsilon (total, k, 1e-6);
-}
-
 static int
 compare_double (const void *a,
                 const void *b)
@@ -306,7 +258,7 @@ test_brute_force (void)
       random_instance (rand, t % 3 == 2, &in, &k);
       run = run_leximin (&in, k, &error);
       g_assert_no_error (error);
-      assert_valid_distribution (run, k);
+      kl_test_assert_valid_distribution (run, k);
 
       expected = brute_force_leximin (in.pool, k);
       got = sorted_probabilities (run);
@@ -323,12 +275,6 @@ test_brute_force (void)
 
 /* ---- the spec's examples (Appendix A) ----------------------------------- */
 
-static const char *example1_quotas =
-  "feature,value,min,max\nage,child,1,2\nage,adult,1,2\nfranchise,simpsons,1,2\nfranchise,ducktales,1,2\n";
-static const char *example1_pool =
-  "id,age,franchise,home,street\nlisa,child,simpsons,1,A\nmarge,adult,simpsons,3,A\n"
-  "louie,child,ducktales,2,A\ndewey,child,ducktales,2,A\nscrooge,adult,ducktales,1,A\n";
-
 static void
 test_example1 (void)
 {
@@ -337,25 +283,25 @@ test_example1 (void)
   g_autoptr(KlRun) a = NULL;
   g_autoptr(KlRun) b = NULL;
 
-  kl_test_inputs_load (&plain, example1_quotas, example1_pool, NULL);
+  kl_test_inputs_load (&plain, kl_test_example1_quotas, kl_test_example1_pool, NULL);
   a = run_leximin (&plain, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (a, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "lisa"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "scrooge"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "louie"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "dewey"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "marge"), 2.0 / 3, 1e-5);
+  kl_test_assert_valid_distribution (a, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "lisa"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "scrooge"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "louie"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "dewey"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "marge"), 2.0 / 3, 1e-5);
 
-  kl_test_inputs_load (&households, example1_quotas, example1_pool, address_settings);
+  kl_test_inputs_load (&households, kl_test_example1_quotas, kl_test_example1_pool, address_settings);
   b = run_leximin (&households, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (b, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "lisa"), 0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "scrooge"), 0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "louie"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "dewey"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "marge"), 1, 1e-5);
+  kl_test_assert_valid_distribution (b, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "lisa"), 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "scrooge"), 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "louie"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "dewey"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "marge"), 1, 1e-5);
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (b), "agent_not_in_feasible_committee"));
 
   kl_test_inputs_clear (&plain);
@@ -375,11 +321,11 @@ test_example3 (void)
                        "id,f1,f2,f3\na,v1,v1,v1\nb,v1,v2,v2\nc,v2,v1,v2\nd,v2,v2,v1\n", NULL);
   run = run_leximin (&in, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "a"), 1, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "b"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "c"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "d"), 1.0 / 3, 1e-5);
+  kl_test_assert_valid_distribution (run, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "a"), 1, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "b"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "c"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "d"), 1.0 / 3, 1e-5);
   /* "a" is on every panel: fixed at 1 because no chance exceeds 1, not by
    * the fallback for rounds without a positive dual. */
   certificate = kl_report_find_line (kl_run_get_report (run), "leximin_value");
@@ -434,12 +380,12 @@ test_example5 (void)
                        "grace,female,conservative\n", NULL);
   run = run_leximin (&in, 5, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "grace"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "elinor"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "frank"), 0.5, 1e-5);
+  kl_test_assert_valid_distribution (run, 5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "grace"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "elinor"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "frank"), 0.5, 1e-5);
   for (const char *const *id = (const char *const[]) { "adam", "brian", "cameron", "dave", NULL }; *id; id++)
-    g_assert_cmpfloat_with_epsilon (probability_of (run, *id), 7.0 / 8, 1e-5);
+    g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, *id), 7.0 / 8, 1e-5);
   kl_test_inputs_clear (&in);
 }
 
@@ -466,11 +412,11 @@ test_example6 (void)
   kl_test_inputs_load (&in, quotas->str, pool->str, NULL);
   run = run_leximin (&in, 46, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 46);
+  kl_test_assert_valid_distribution (run, 46);
   p = kl_run_get_probabilities (run);
   for (guint i = 0; i < 60; i++)
     g_assert_cmpfloat_with_epsilon (p[i], 46.0 / 60, 1e-5);
-  g_assert_cmpfloat (probability_of (run, "p61"), ==, 0);
+  g_assert_cmpfloat (kl_test_probability_of (run, "p61"), ==, 0);
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "agent_not_in_feasible_committee"));
   kl_test_inputs_clear (&in);
 }
@@ -522,7 +468,7 @@ test_minimum_is_maximin (void)
       n = kl_pool_get_n_people (in.pool);
       lex = run_leximin (&in, pools[t].k, &error);
       g_assert_no_error (error);
-      assert_valid_distribution (lex, pools[t].k);
+      kl_test_assert_valid_distribution (lex, pools[t].k);
       max = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, pools[t].k, 42, NULL, NULL, &error);
       g_assert_no_error (error);
 
@@ -836,7 +782,7 @@ test_fixture_reference (void)
     }
   run = run_leximin (&in, k, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, k);
+  kl_test_assert_valid_distribution (run, k);
   sorted = sorted_probabilities (run);
   g_assert_cmpfloat_with_epsilon (sorted[0], 1.0 / 11, 1e-6);
   kl_test_inputs_clear (&in);

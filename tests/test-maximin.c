@@ -14,47 +14,6 @@
 static const char *address_settings =
   "id_column = \"id\"\ncheck_same_address = true\ncheck_same_address_columns = [\"home\", \"street\"]\n";
 
-static double
-probability_of (KlRun      *run,
-                const char *id)
-{
-  int person = kl_pool_find_person (kl_run_get_pool (run), id);
-
-  g_assert_cmpint (person, >=, 0);
-  return kl_run_get_probabilities (run)[person];
-}
-
-/* Probabilities are valid: each in [0, 1], summing to k; every committee
- * meets the quotas and the household rule. */
-static void
-assert_valid_distribution (KlRun *run,
-                           guint  k)
-{
-  KlPool *pool = kl_run_get_pool (run);
-  const double *p = kl_run_get_probabilities (run);
-  double total = 0, committee_total = 0;
-
-  g_assert_nonnull (p);
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
-    {
-      g_assert_cmpfloat (p[i], >=, -1e-9);
-      g_assert_cmpfloat (p[i], <=, 1 + 1e-9);
-      total += p[i];
-    }
-  g_assert_cmpfloat_with_epsilon (total, k, 1e-6);
-
-  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
-    {
-      double probability;
-      const guint *committee = kl_run_get_committee (run, c, &probability);
-      g_autoptr(GPtrArray) breaches = kl_messages_new ();
-
-      g_assert_true (kl_panel_check (pool, committee, k, k, breaches));
-      committee_total += probability;
-    }
-  g_assert_cmpfloat_with_epsilon (committee_total, 1, 1e-9);
-}
-
 static KlRun *
 run_maximin (KlTestInputs *in,
              guint         k,
@@ -62,12 +21,6 @@ run_maximin (KlTestInputs *in,
 {
   return kl_test_run (in, KL_ALGORITHM_MAXIMIN, k, 42, NULL, NULL, error);
 }
-
-static const char *example1_quotas =
-  "feature,value,min,max\nage,child,1,2\nage,adult,1,2\nfranchise,simpsons,1,2\nfranchise,ducktales,1,2\n";
-static const char *example1_pool =
-  "id,age,franchise,home,street\nlisa,child,simpsons,1,A\nmarge,adult,simpsons,3,A\n"
-  "louie,child,ducktales,2,A\ndewey,child,ducktales,2,A\nscrooge,adult,ducktales,1,A\n";
 
 static void
 test_example1 (void)
@@ -77,35 +30,32 @@ test_example1 (void)
   g_autoptr(KlRun) a = NULL;
   g_autoptr(KlRun) b = NULL;
 
-  kl_test_inputs_load (&plain, example1_quotas, example1_pool, NULL);
+  kl_test_inputs_load (&plain, kl_test_example1_quotas, kl_test_example1_pool, NULL);
   a = run_maximin (&plain, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (a, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "lisa"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "scrooge"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "louie"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "dewey"), 1.0 / 3, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (a, "marge"), 2.0 / 3, 1e-5);
+  kl_test_assert_valid_distribution (a, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "lisa"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "scrooge"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "louie"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "dewey"), 1.0 / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (a, "marge"), 2.0 / 3, 1e-5);
 
   /* Lisa and Scrooge share a home, as do Louie and Dewey: any panel with
    * Lisa or Scrooge would need the other, so both are out. */
-  kl_test_inputs_load (&households, example1_quotas, example1_pool, address_settings);
+  kl_test_inputs_load (&households, kl_test_example1_quotas, kl_test_example1_pool, address_settings);
   b = run_maximin (&households, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (b, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "lisa"), 0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "scrooge"), 0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "louie"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "dewey"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (b, "marge"), 1, 1e-5);
+  kl_test_assert_valid_distribution (b, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "lisa"), 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "scrooge"), 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "louie"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "dewey"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (b, "marge"), 1, 1e-5);
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (b), "agent_not_in_feasible_committee"));
 
   kl_test_inputs_clear (&plain);
   kl_test_inputs_clear (&households);
 }
-
-static const char *example3_pool =
-  "id,f1,f2,f3,home,street\na,v1,v1,v1,1,x\nb,v1,v2,v2,2,x\nc,v2,v1,v2,3,x\nd,v2,v2,v1,3,x\n";
 
 static void
 test_example3 (void)
@@ -115,13 +65,13 @@ test_example3 (void)
   g_autoptr(KlRun) run = NULL;
 
   kl_test_inputs_load (&in, "feature,value,min,max\nf1,v1,1,2\nf1,v2,0,2\nf2,v1,1,2\nf2,v2,0,2\n"
-                            "f3,v1,1,2\nf3,v2,0,2\n", example3_pool, NULL);
+                            "f3,v1,1,2\nf3,v2,0,2\n", kl_test_example3_pool, NULL);
   run = run_maximin (&in, 2, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 2);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "a"), 1, 1e-5);
+  kl_test_assert_valid_distribution (run, 2);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "a"), 1, 1e-5);
   for (const char *id = "b"; *id <= 'd'; id = (const char *[]) { "c", "d", "e" }[*id - 'b'])
-    g_assert_cmpfloat_with_epsilon (probability_of (run, id), 1.0 / 3, 1e-5);
+    g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, id), 1.0 / 3, 1e-5);
   kl_test_inputs_clear (&in);
 }
 
@@ -132,7 +82,7 @@ test_example4_cannot_relax (void)
 {
   g_autoptr(KlQuotas) quotas = kl_quotas_new ();
   g_autoptr(KlSettings) settings = kl_settings_new ();
-  g_autoptr(KlTable) table = kl_test_table (example3_pool);
+  g_autoptr(KlTable) table = kl_test_table (kl_test_example3_pool);
   g_autoptr(KlPool) pool = NULL;
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -156,12 +106,6 @@ test_example4_cannot_relax (void)
   g_assert_null (kl_run_get_suggested_quotas (run));
 }
 
-static const char *example5_quotas =
-  "feature,value,min,max\ngender,female,1,1\ngender,male,4,4\npolitics,liberal,4,4\npolitics,conservative,1,1\n";
-static const char *example5_pool =
-  "id,gender,politics\nadam,male,liberal\nbrian,male,liberal\ncameron,male,liberal\ndave,male,liberal\n"
-  "elinor,female,liberal\nfrank,male,conservative\ngrace,female,conservative\n";
-
 static void
 test_example5 (void)
 {
@@ -170,15 +114,15 @@ test_example5 (void)
   g_autoptr(KlRun) run = NULL;
   const double *p;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   run = run_maximin (&in, 5, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 5);
+  kl_test_assert_valid_distribution (run, 5);
   p = kl_run_get_probabilities (run);
   for (guint i = 0; i < 7; i++)
     g_assert_cmpfloat (p[i], >=, 0.5 - 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "elinor"), 0.5, 1e-5);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "grace"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "elinor"), 0.5, 1e-5);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "grace"), 0.5, 1e-5);
   kl_test_inputs_clear (&in);
 }
 
@@ -205,13 +149,13 @@ test_example6 (void)
                        pool->str, NULL);
   run = run_maximin (&in, 46, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 46);
+  kl_test_assert_valid_distribution (run, 46);
   for (guint i = 1; i <= 60; i++)
     {
       g_autofree char *id = g_strdup_printf ("p%u", i);
-      g_assert_cmpfloat_with_epsilon (probability_of (run, id), 46.0 / 60, 1e-5);
+      g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, id), 46.0 / 60, 1e-5);
     }
-  g_assert_cmpfloat (probability_of (run, "p61"), ==, 0);
+  g_assert_cmpfloat (kl_test_probability_of (run, "p61"), ==, 0);
   excluded = kl_report_find_line (kl_run_get_report (run), "agent_not_in_feasible_committee");
   g_assert_nonnull (excluded);
   g_assert_cmpstr (kl_message_get_param (excluded, "agent_id"), ==, "p61");
@@ -298,7 +242,7 @@ test_test_selection (void)
   g_autoptr(KlRun) second = NULL;
   KlRunParams params;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   kl_run_params_init (&params, in.settings);
   params.number_wanted = 5;
   params.test_selection = TRUE;
@@ -332,7 +276,7 @@ test_maximin_phases (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 5, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
   g_assert_no_error (error);
   /* multiplicative_weights with total n (a budget: the rounds stop once
@@ -479,7 +423,7 @@ test_against_brute_force (void)
           continue;
         }
       g_assert_no_error (error);
-      assert_valid_distribution (run, k);
+      kl_test_assert_valid_distribution (run, k);
       p = kl_run_get_probabilities (run);
       for (guint i = 0; i < n; i++)
         if (p[i] > 1e-9)
@@ -572,7 +516,7 @@ test_transparent_lottery (void)
   g_autofree char *digest_again = NULL;
   KlRunParams params;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   kl_run_params_init (&params, in.settings);
   params.number_wanted = 5;
   params.algorithm = KL_ALGORITHM_MAXIMIN;

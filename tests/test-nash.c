@@ -169,46 +169,6 @@ run_nash (KlTestInputs *in,
 }
 
 static double
-probability_of (KlRun      *run,
-                const char *id)
-{
-  int person = kl_pool_find_person (kl_run_get_pool (run), id);
-
-  g_assert_cmpint (person, >=, 0);
-  return kl_run_get_probabilities (run)[person];
-}
-
-/* Chances in [0, 1] summing to k; every panel valid; panel weights sum to 1. */
-static void
-assert_valid_distribution (KlRun *run,
-                           guint  k)
-{
-  KlPool *pool = kl_run_get_pool (run);
-  const double *p = kl_run_get_probabilities (run);
-  double total = 0, committee_total = 0;
-
-  g_assert_nonnull (p);
-  for (guint i = 0; i < kl_pool_get_n_people (pool); i++)
-    {
-      g_assert_cmpfloat (p[i], >=, -1e-9);
-      g_assert_cmpfloat (p[i], <=, 1 + 1e-9);
-      total += p[i];
-    }
-  g_assert_cmpfloat_with_epsilon (total, k, 1e-6);
-
-  for (guint c = 0; c < kl_run_get_n_committees (run); c++)
-    {
-      double probability;
-      const guint *committee = kl_run_get_committee (run, c, &probability);
-      g_autoptr(GPtrArray) breaches = kl_messages_new ();
-
-      g_assert_true (kl_panel_check (pool, committee, k, k, breaches));
-      committee_total += probability;
-    }
-  g_assert_cmpfloat_with_epsilon (committee_total, 1, 1e-9);
-}
-
-static double
 welfare_of (KlRun *run)
 {
   const double *p = kl_run_get_probabilities (run);
@@ -220,20 +180,12 @@ welfare_of (KlRun *run)
   return welfare;
 }
 
-static const char *example3_pool =
-  "id,f1,f2,f3,home,street\na,v1,v1,v1,1,x\nb,v1,v2,v2,2,x\nc,v2,v1,v2,3,x\nd,v2,v2,v1,3,x\n";
-static const char *example5_quotas =
-  "feature,value,min,max\ngender,female,1,1\ngender,male,4,4\npolitics,liberal,4,4\npolitics,conservative,1,1\n";
-static const char *example5_pool =
-  "id,gender,politics\nadam,male,liberal\nbrian,male,liberal\ncameron,male,liberal\ndave,male,liberal\n"
-  "elinor,female,liberal\nfrank,male,conservative\ngrace,female,conservative\n";
-
 static void
 test_example4_cannot_relax (void)
 {
   g_autoptr(KlQuotas) quotas = kl_quotas_new ();
   g_autoptr(KlSettings) settings = kl_settings_new ();
-  g_autoptr(KlTable) table = kl_test_table (example3_pool);
+  g_autoptr(KlTable) table = kl_test_table (kl_test_example3_pool);
   g_autoptr(KlPool) pool = NULL;
   g_autoptr(KlRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -264,15 +216,15 @@ test_example5 (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   run = run_nash (&in, 5, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 5);
+  kl_test_assert_valid_distribution (run, 5);
   for (const char *const *id = (const char *[]) { "adam", "brian", "cameron", "dave", NULL }; *id; id++)
-    g_assert_cmpfloat_with_epsilon (probability_of (run, *id), 6.0 / 7, 1e-3);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "frank"), 4.0 / 7, 1e-3);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "elinor"), 4.0 / 7, 1e-3);
-  g_assert_cmpfloat_with_epsilon (probability_of (run, "grace"), 3.0 / 7, 1e-3);
+    g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, *id), 6.0 / 7, 1e-3);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "frank"), 4.0 / 7, 1e-3);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "elinor"), 4.0 / 7, 1e-3);
+  g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, "grace"), 3.0 / 7, 1e-3);
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "using_nash_algorithm"));
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "scaled_nash_welfare"));
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "nash_welfare"));
@@ -313,13 +265,13 @@ test_example6 (void)
                        pool->str, NULL);
   run = run_nash (&in, 46, &error);
   g_assert_no_error (error);
-  assert_valid_distribution (run, 46);
+  kl_test_assert_valid_distribution (run, 46);
   for (guint i = 1; i <= 60; i++)
     {
       g_autofree char *id = g_strdup_printf ("p%u", i);
-      g_assert_cmpfloat_with_epsilon (probability_of (run, id), 46.0 / 60, 1e-2);
+      g_assert_cmpfloat_with_epsilon (kl_test_probability_of (run, id), 46.0 / 60, 1e-2);
     }
-  g_assert_cmpfloat (probability_of (run, "p61"), ==, 0);
+  g_assert_cmpfloat (kl_test_probability_of (run, "p61"), ==, 0);
   g_assert_nonnull (kl_report_find_line (kl_run_get_report (run), "agent_not_in_feasible_committee"));
   kl_test_inputs_clear (&in);
 }
@@ -459,7 +411,7 @@ test_against_brute_force (void)
           continue;
         }
       g_assert_no_error (error);
-      assert_valid_distribution (run, k);
+      kl_test_assert_valid_distribution (run, k);
       g_assert_cmpfloat (fabs (welfare_of (run) - expected), <=, 1e-4);
 
       /* At every iteration the welfare plus the certified gap is at least
@@ -484,7 +436,7 @@ test_phases (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
 
-  kl_test_inputs_load (&in, example5_quotas, example5_pool, NULL);
+  kl_test_inputs_load (&in, kl_test_example5_quotas, kl_test_example5_pool, NULL);
   run = kl_test_run (&in, KL_ALGORITHM_NASH, 5, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
   g_assert_no_error (error);
   /* multiplicative weights over 2n rounds, then the optimisation. */
@@ -564,7 +516,7 @@ test_reference_values (void)
       found++;
       run = run_nash (&in, k, &error);
       g_assert_no_error (error);
-      assert_valid_distribution (run, k);
+      kl_test_assert_valid_distribution (run, k);
       g_test_message ("%s: Σ log p = %.6f (library %.6f)", references[r].name, welfare_of (run), references[r].welfare);
       g_assert_cmpfloat (welfare_of (run), >=, references[r].welfare - 1e-3 * fabs (references[r].welfare));
       kl_test_inputs_clear (&in);
