@@ -319,7 +319,6 @@ static void
 test_select_exit_codes (void)
 {
   g_auto(Run) usage = { 0 };
-  g_auto(Run) not_built = { 0 };
   g_auto(Run) bad_input = { 0 };
   g_auto(Run) infeasible = { 0 };
   g_auto(Run) gave_up = { 0 };
@@ -348,20 +347,6 @@ test_select_exit_codes (void)
   run_cli (&usage, "select", "-S", settings, "-f", quotas, "-p", pool, "-s", out, "-r", rem, NULL);
   g_assert_cmpint (usage.status, ==, 2);
   g_assert_nonnull (strstr (usage.err, "--number-wanted"));
-
-  /* An algorithm this version lacks is refused, never faked. */
-  for (KlAlgorithm a = 0; a <= KL_ALGORITHM_DIVERSIMAX; a++)
-    if (!kl_algorithm_is_available (a))
-      {
-        g_autofree char *expected = g_strdup_printf ("%s algorithm is not available", kl_algorithm_to_string (a));
-
-        run_cli (&not_built, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
-                 "--algorithm", kl_algorithm_to_string (a), "-s", out, "-r", rem, NULL);
-        g_assert_cmpint (not_built.status, ==, 2);
-        g_assert_nonnull (strstr (not_built.err, expected));
-        g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-        break;
-      }
 
   run_cli (&bad_input, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "300",
            "--algorithm", "legacy", "-s", out, "-r", rem, NULL);

@@ -81,17 +81,25 @@ test_refusals (void)
     g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
   }
 
-  /* Algorithms this build does not have are refused, never faked. */
-  for (KlAlgorithm algorithm = 0; algorithm < KL_N_ALGORITHMS; algorithm++)
-    if (!kl_algorithm_is_available (algorithm))
-      {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(KlRun) run = kl_test_run (&in, algorithm, 4, 1, NULL, NULL, &error);
+  /* All five algorithms of the library are offered, each with words for
+   * the chooser; the ones without a distribution say so. */
+  {
+    guint n_available;
+    const KlAlgorithm *available = kl_algorithm_list_available (&n_available);
 
-        g_assert_error (error, KL_ERROR, KL_ERROR_CONFIGURATION);
-        g_assert_nonnull (strstr (error->message, kl_algorithm_to_string (algorithm)));
-        g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
+    g_assert_cmpuint (n_available, ==, KL_N_ALGORITHMS);
+    g_assert_cmpint (available[0], ==, KL_ALGORITHM_MAXIMIN);
+    for (guint i = 0; i < n_available; i++)
+      {
+        g_assert_true (kl_algorithm_is_available (available[i]));
+        g_assert_cmpstr (kl_algorithm_get_title (available[i]), !=, "");
+        g_assert_cmpstr (kl_algorithm_get_explanation (available[i]), !=, "");
       }
+    g_assert_false (kl_algorithm_has_probabilities (KL_ALGORITHM_LEGACY));
+    g_assert_false (kl_algorithm_has_probabilities (KL_ALGORITHM_DIVERSIMAX));
+    g_assert_true (kl_algorithm_has_probabilities (KL_ALGORITHM_LEXIMIN));
+    g_assert_nonnull (kl_algorithm_get_caveat (KL_ALGORITHM_DIVERSIMAX));
+  }
 
   /* Legacy makes one panel only. */
   {
