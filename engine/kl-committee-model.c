@@ -226,14 +226,6 @@ compare_by_weight (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 /**
  * kl_committee_model_find:
  * @weights: one per person; %NULL for all equal
@@ -308,7 +300,7 @@ kl_committee_model_find (KlCommitteeModel   *self,
       return FALSE;
     }
 
-  qsort (committee, self->k, sizeof (guint), compare_uint);
+  qsort (committee, self->k, sizeof (guint), kl_compare_uint);
   for (guint m = 0; m < self->k; m++)
     pricing->value += weights ? weights[committee[m]] : 1.0;
   pricing->bound = pricing->status == KL_LP_OPTIMAL ? pricing->value
@@ -340,7 +332,7 @@ kl_committee_model_swap_in (KlCommitteeModel *self,
       {
         memcpy (result, committee, self->k * sizeof (guint));
         result[m] = agent;
-        qsort (result, self->k, sizeof (guint), compare_uint);
+        qsort (result, self->k, sizeof (guint), kl_compare_uint);
         return TRUE;
       }
   return FALSE;
@@ -510,7 +502,7 @@ kl_committee_model_improve (KlCommitteeModel *self,
       }
     }
 
-  qsort (committee, self->k, sizeof (guint), compare_uint);
+  qsort (committee, self->k, sizeof (guint), kl_compare_uint);
   g_free (s.slot_start);
   g_free (s.count);
   g_free (s.low);

@@ -392,14 +392,6 @@ read_panel (KlAlgorithmContext *ctx,
     }
 }
 
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 static void
 report_success (KlAlgorithmContext *ctx,
                 KlLpStatus          status,
@@ -537,7 +529,7 @@ kl_diversimax_select (KlAlgorithmContext  *ctx,
                          _("The solver returned a panel of %u people instead of %u."), taken, ctx->k);
             break;
           }
-        qsort (panel, ctx->k, sizeof (guint), compare_uint);
+        qsort (panel, ctx->k, sizeof (guint), kl_compare_uint);
         report_success (ctx, status, objective, gap, subsets->len);
         ok = TRUE;
       }

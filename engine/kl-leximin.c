@@ -750,22 +750,6 @@ group_shares (Leximin       *self,
   return TRUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 /* Systematic sampling: at u ∈ [0, 1), the members whose cumulative share
  * interval [S_m, S_m+1) holds one of u, u+1, …, u+c−1. */
 static guint
@@ -865,7 +849,7 @@ build_distribution (Leximin         *self,
               cumulative += share[m];
             }
         }
-      g_array_sort (cuts, compare_double);
+      g_array_sort (cuts, kl_compare_double);
 
       for (guint p = 0; p < cuts->len; p++)
         {
@@ -902,7 +886,7 @@ build_distribution (Leximin         *self,
                                    _("A leximin panel could not be made from its counts."));
               return FALSE;
             }
-          qsort (panel, k, sizeof (guint), compare_uint);
+          qsort (panel, k, sizeof (guint), kl_compare_uint);
 
           key = g_bytes_new (panel, k * sizeof (guint));
           if (g_hash_table_lookup_extended (seen, key, NULL, &position))

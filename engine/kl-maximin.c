@@ -44,14 +44,6 @@ typedef struct {
 
 static void master_activate (Master *master, KlCommittees *committees, guint agent);
 
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 /* Σ_{i∈B} y_i − ẑ ≤ 0 */
 static void
 master_add_committee (Master      *master,
@@ -107,7 +99,7 @@ master_init (Master       *master,
       for (guint i = 0; i < committees->n; i++)
         if (committees->covered[i])
           sorted[n_sorted++] = count[i];
-      qsort (sorted, n_sorted, sizeof (guint), compare_uint);
+      qsort (sorted, n_sorted, sizeof (guint), kl_compare_uint);
       threshold = sorted[n_sorted / 4];
     }
 

@@ -171,22 +171,6 @@ aggregate_chances (Aggregate *self,
     }
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 /* How many windows a group of @size with @seats needs (see expand_column). */
 static guint
 window_period (guint seats,
@@ -244,7 +228,7 @@ expand_column (Aggregate  *self,
           g_array_append_val (cuts, cut);
         }
     }
-  g_array_sort (cuts, compare_double);
+  g_array_sort (cuts, kl_compare_double);
   /* j/p and j'/p' of one value are the same double: keep one */
   for (guint c = 0; c < cuts->len; c++)
     if (n_cuts == 0 || g_array_index (cuts, double, c) > g_array_index (cuts, double, n_cuts - 1))
@@ -272,7 +256,7 @@ expand_column (Aggregate  *self,
             committee[taken++] = members[((gsize) window * seat->count + t) % size];
         }
       g_assert (taken == k);
-      qsort (committee, k, sizeof (guint), compare_uint);
+      qsort (committee, k, sizeof (guint), kl_compare_uint);
 
       key = g_bytes_new (committee, k * sizeof (guint));
       if (g_hash_table_lookup_extended (found, key, NULL, &position))

@@ -54,4 +54,21 @@ const char   *kl_pool_get_id_name        (const KlPool *pool);
 int           kl_pool_get_kept_column    (const KlPool *pool, guint kept);
 int           kl_pool_get_feature_column (const KlPool *pool, guint feature);
 
+/* Ascending orders for qsort(), g_array_sort() and the like. */
+static inline int
+kl_compare_uint (gconstpointer a,
+                 gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+static inline int
+kl_compare_double (gconstpointer a,
+                   gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 G_END_DECLS

@@ -382,14 +382,6 @@ compare_by_probability (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 /* Indices into the caller's pool, whose rows the outputs are made of, in
  * pool order so every listing of a panel reads the same. */
 static GArray *
@@ -404,7 +396,7 @@ to_pool_indices (KlRun       *self,
       guint original = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, working_panel[i]));
       g_array_append_val (panel, original);
     }
-  g_array_sort (panel, compare_uint);
+  g_array_sort (panel, kl_compare_uint);
   return panel;
 }
 

@@ -6,14 +6,6 @@
 
 #include <stdlib.h>
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* All zeros for an empty set; @values is left as it was. */
 void
 kl_summary_compute (const double *values,
@@ -28,7 +20,7 @@ kl_summary_compute (const double *values,
     return;
 
   sorted = g_memdup2 (values, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_double);
+  qsort (sorted, n, sizeof (double), kl_compare_double);
   for (gsize i = 0; i < n; i++)
     total += sorted[i];
 
