@@ -341,3 +341,27 @@ kl_test_assert_valid_distribution (KlRun *run,
     }
   g_assert_cmpfloat_with_epsilon (total, k, 1e-6);
 }
+
+/* A run of @algorithm on @in cancelled at the first update of @phase
+ * stops with G_IO_ERROR_CANCELLED, ends its phases, returns no panel and
+ * reports no error. */
+void
+kl_test_assert_cancel_in_phase (KlTestInputs *in,
+                                KlAlgorithm   algorithm,
+                                int           k,
+                                const char   *phase)
+{
+  g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlRun) run = NULL;
+
+  reporter->cancel_at_update = g_object_ref (cancellable);
+  reporter->cancel_after = 1;
+  reporter->cancel_in_phase = g_strdup (phase);
+  run = kl_test_run (in, algorithm, k, 5, KL_PROGRESS_REPORTER (reporter), cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
+  g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
+  g_assert_null (kl_report_get_last_error (kl_run_get_report (run)));
+}

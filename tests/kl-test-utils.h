@@ -39,6 +39,8 @@ extern const char *const kl_test_example5_pool;
 
 double     kl_test_probability_of (KlRun *run, const char *id);
 void       kl_test_assert_valid_distribution (KlRun *run, guint k);
+void       kl_test_assert_cancel_in_phase (KlTestInputs *in, KlAlgorithm algorithm, int k,
+                                           const char *phase);
 
 /* Asserts that @messages holds @code on @line (0: any line) and, when
  * @column is not NULL, that it names that column. Returns the message. */

@@ -460,21 +460,7 @@ test_cancel_in_each_phase (void)
   kl_test_inputs_generate (&in, &options);
 
   for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
-    {
-      g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
-      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-      g_autoptr(GError) error = NULL;
-      g_autoptr(KlRun) run = NULL;
-
-      reporter->cancel_at_update = g_object_ref (cancellable);
-      reporter->cancel_after = 1;
-      reporter->cancel_in_phase = g_strdup (phases[p]);
-      run = kl_test_run (&in, KL_ALGORITHM_NASH, 20, 5, KL_PROGRESS_REPORTER (reporter), cancellable, &error);
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
-      g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
-      g_assert_null (kl_report_get_last_error (kl_run_get_report (run)));
-    }
+    kl_test_assert_cancel_in_phase (&in, KL_ALGORITHM_NASH, 20, phases[p]);
   kl_test_inputs_clear (&in);
 }
 
