@@ -355,14 +355,16 @@ swap_keeps_quotas (Swapper *s,
 {
   KlPool *pool = s->model->pool;
   int household = kl_pool_get_household (pool, in);
+  const int *out_values = kl_pool_get_values (pool, out);
+  const int *in_values = kl_pool_get_values (pool, in);
 
   if (household != KL_NO_HOUSEHOLD && s->household_member[household] >= 0 &&
       (guint) s->household_member[household] != out)
     return FALSE;
   for (guint f = 0; f < s->n_features; f++)
     {
-      guint a = s->slot_start[f] + kl_pool_get_value (pool, out, f);
-      guint b = s->slot_start[f] + kl_pool_get_value (pool, in, f);
+      guint a = s->slot_start[f] + out_values[f];
+      guint b = s->slot_start[f] + in_values[f];
 
       if (a != b && (s->count[a] - 1 < s->low[a] || s->count[b] + 1 > s->high[b]))
         return FALSE;
@@ -377,11 +379,13 @@ swap_apply (Swapper *s,
 {
   KlPool *pool = s->model->pool;
   int h_out = kl_pool_get_household (pool, out), h_in = kl_pool_get_household (pool, in);
+  const int *out_values = kl_pool_get_values (pool, out);
+  const int *in_values = kl_pool_get_values (pool, in);
 
   for (guint f = 0; f < s->n_features; f++)
     {
-      s->count[s->slot_start[f] + kl_pool_get_value (pool, out, f)]--;
-      s->count[s->slot_start[f] + kl_pool_get_value (pool, in, f)]++;
+      s->count[s->slot_start[f] + out_values[f]]--;
+      s->count[s->slot_start[f] + in_values[f]]++;
     }
   if (h_out != KL_NO_HOUSEHOLD)
     s->household_member[h_out] = -1;
@@ -410,7 +414,9 @@ kl_committee_model_improve (KlCommitteeModel *self,
   Swapper s = { self, weights, kl_quotas_get_n_features (quotas) };
   g_autofree guint *outsiders = g_new (guint, MAX (self->n, 1));
   g_autofree gboolean *on_panel = g_new0 (gboolean, MAX (self->n, 1));
-  guint n_slots = 0, n_outsiders = 0;
+  g_autofree guint *refused = g_new0 (guint, MAX (self->n_groups, 1));
+  g_autofree guint *lightest = g_new (guint, MAX (self->n_groups, 1));
+  guint n_slots = 0, n_outsiders = 0, stamp = 0;
   double value = 0;
 
   s.slot_start = g_new (guint, s.n_features + 1);
@@ -452,26 +458,48 @@ kl_committee_model_improve (KlCommitteeModel *self,
   g_qsort_with_data (outsiders, n_outsiders, sizeof (guint), compare_by_weight, (gpointer) weights);
 
   /* Each swap adds weight, so the search ends; the cap only bounds a
-   * search through many tiny gains. */
+   * search through many tiny gains. Whether a swap keeps the quotas depends
+   * only on the two people's groups (households are groups of one), so
+   * each pass tries only the lightest member of each group on the panel,
+   * and skips outsiders of a group already refused for that member. */
   for (guint pass = 0; pass < 4 * self->k; pass++)
     {
       double best_gain = 1e-12;
       guint best_m = 0, best_o = 0;
 
       for (guint m = 0; m < self->k; m++)
+        lightest[self->group_of[committee[m]]] = G_MAXUINT;
+      for (guint m = 0; m < self->k; m++)
         {
+          guint g = self->group_of[committee[m]];
+
+          if (lightest[g] == G_MAXUINT || weights[committee[m]] < weights[committee[lightest[g]]])
+            lightest[g] = m;
+        }
+
+      for (guint m = 0; m < self->k; m++)
+        {
+          guint g = self->group_of[committee[m]];
           double w_out = weights[committee[m]];
 
+          if (lightest[g] != m)
+            continue;
+          stamp++;
           /* Outsiders come heaviest first: once one cannot beat the best
            * gain, none after it can. */
           for (guint o = 0; o < n_outsiders; o++)
             {
-              guint j = outsiders[o];
+              guint j = outsiders[o], h = self->group_of[j];
 
               if (weights[j] - w_out <= best_gain)
                 break;
-              if (on_panel[j] || !swap_keeps_quotas (&s, committee[m], j))
+              if (on_panel[j] || refused[h] == stamp)
                 continue;
+              if (!swap_keeps_quotas (&s, committee[m], j))
+                {
+                  refused[h] = stamp;
+                  continue;
+                }
               best_gain = weights[j] - w_out;
               best_m = m;
               best_o = o;
