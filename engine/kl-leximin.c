@@ -53,15 +53,14 @@
  * group with the largest, and is counted.
  *
  * The final primal minimises ε subject to p_g ≥ q_g − ε. Count vectors
- * then become real panels: per group, a small transportation LP decides
- * which members take the seats of each count vector (a vertex keeps almost
- * every share at 0 or 1), and systematic sampling turns the shares into a
- * few panels, each member getting exactly their group's chance.
+ * then become real panels (kl_seat_counts_expand), each member getting
+ * exactly their group's chance.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-private.h"
 #include "kl-committees-private.h"
+#include "kl-seat-counts-private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -72,13 +71,6 @@
 #define REDUCTION 0.0001          /* spec 4.10 */
 #define SAME_LEVEL 1e-7           /* two fixed values this close are one level */
 #define FIX_SLACK 1e-9            /* fixed values sit this far below the level attained */
-
-/* One panel up to interchangeable people: nonzero counts by group. */
-typedef struct {
-  guint n_entries;
-  guint *group;
-  guint *count;
-} CountVector;
 
 typedef struct {
   KlAlgorithmContext *ctx;
@@ -91,8 +83,7 @@ typedef struct {
   double *fixed;                /* per group: q_g, or < 0 while unfixed */
   guint n_unfixed;              /* covered groups not yet fixed */
 
-  GPtrArray *columns;           /* of CountVector */
-  GHashTable *index;            /* GBytes of a count vector → position + 1 */
+  KlSeatCounts *counts;         /* the master's columns */
 
   KlLp *lp;
   int z_col;
@@ -111,49 +102,6 @@ typedef struct {
   GArray *level_values;         /* double */
   GArray *level_counts;         /* guint: people fixed at that value */
 } Leximin;
-
-static void
-count_vector_free (CountVector *vector)
-{
-  g_free (vector->group);
-  g_free (vector->count);
-  g_free (vector);
-}
-
-static GBytes *
-count_vector_key (const CountVector *vector)
-{
-  g_autofree guint *pairs = g_new (guint, 2 * vector->n_entries + 1);
-
-  for (guint e = 0; e < vector->n_entries; e++)
-    {
-      pairs[2 * e] = vector->group[e];
-      pairs[2 * e + 1] = vector->count[e];
-    }
-  return g_bytes_new (pairs, 2 * vector->n_entries * sizeof (guint));
-}
-
-static CountVector *
-count_vector_new (Leximin     *self,
-                  const guint *committee)
-{
-  g_autofree guint *counts = g_new0 (guint, MAX (self->n_groups, 1));
-  CountVector *vector = g_new0 (CountVector, 1);
-  guint e = 0;
-
-  for (guint m = 0; m < self->ctx->k; m++)
-    if (counts[self->group_of[committee[m]]]++ == 0)
-      vector->n_entries++;
-  vector->group = g_new (guint, MAX (vector->n_entries, 1));
-  vector->count = g_new (guint, MAX (vector->n_entries, 1));
-  for (guint g = 0; g < self->n_groups; g++)
-    if (counts[g] > 0)
-      {
-        vector->group[e] = g;
-        vector->count[e++] = counts[g];
-      }
-  return vector;
-}
 
 /* ---- progress ----------------------------------------------------------- */
 
@@ -196,19 +144,21 @@ on_master_progress (gpointer data,
 /* ---- the master LP ------------------------------------------------------ */
 
 static void
-master_add_column (Leximin           *self,
-                   const CountVector *vector)
+master_add_column (Leximin *self,
+                   guint    position)
 {
-  g_autofree int *rows = g_new (int, vector->n_entries + 1);
-  g_autofree double *values = g_new (double, vector->n_entries + 1);
+  guint n_entries;
+  const KlSeats *seats = kl_seat_counts_get_vector (self->counts, position, &n_entries);
+  g_autofree int *rows = g_new (int, n_entries + 1);
+  g_autofree double *values = g_new (double, n_entries + 1);
   int col = kl_lp_add_col (self->lp, KL_LP_CONTINUOUS, 0, 1, 0);
   guint n = 0;
 
-  for (guint e = 0; e < vector->n_entries; e++)
-    if (self->group_row[vector->group[e]] >= 0)
+  for (guint e = 0; e < n_entries; e++)
+    if (self->group_row[seats[e].group] >= 0)
       {
-        rows[n] = self->group_row[vector->group[e]];
-        values[n++] = (double) vector->count[e] / self->size[vector->group[e]];
+        rows[n] = self->group_row[seats[e].group];
+        values[n++] = (double) seats[e].count / self->size[seats[e].group];
       }
   rows[n] = self->sum_row;
   values[n++] = 1;
@@ -222,18 +172,12 @@ static gboolean
 add_committee (Leximin     *self,
                const guint *committee)
 {
-  CountVector *vector = count_vector_new (self, committee);
-  g_autoptr(GBytes) key = count_vector_key (vector);
+  guint position;
 
-  if (g_hash_table_contains (self->index, key))
-    {
-      count_vector_free (vector);
-      return FALSE;
-    }
-  g_ptr_array_add (self->columns, vector);
-  g_hash_table_insert (self->index, g_steal_pointer (&key), GUINT_TO_POINTER (self->columns->len));
+  if (!kl_seat_counts_add (self->counts, committee, &position))
+    return FALSE;
   if (self->lp != NULL)
-    master_add_column (self, vector);
+    master_add_column (self, position);
   return TRUE;
 }
 
@@ -267,8 +211,8 @@ master_init (Leximin *self)
   self->sum_row = kl_lp_add_row (self->lp, 1, 1, 0, NULL, NULL);
   master_set_z_column (self);
 
-  for (guint c = 0; c < self->columns->len; c++)
-    master_add_column (self, g_ptr_array_index (self->columns, c));
+  for (guint c = 0; c < kl_seat_counts_get_n_vectors (self->counts); c++)
+    master_add_column (self, c);
 }
 
 /* The level is attained by the current distribution up to the simplex
@@ -310,7 +254,7 @@ report_iteration (Leximin *self,
   m = kl_report_add_line (self->ctx->report, KL_LEVEL_NORMAL, "leximin_is_at_most");
   kl_message_set_param (m, "at_most", at_most_text);
   kl_message_set_param (m, "dual_obj_str", dual_text);
-  kl_message_set_param_int (m, "num_committees", self->columns->len);
+  kl_message_set_param_int (m, "num_committees", kl_seat_counts_get_n_vectors (self->counts));
   kl_message_set_param (m, "gap_str", gap_text);
 }
 
@@ -365,7 +309,7 @@ report_certificate (Leximin *self,
   kl_message_set_param_int (m, "lp_solves", self->lp_solves);
   kl_message_set_param_int (m, "pricing_solves", self->pricing_solves);
   kl_message_set_param_int (m, "groups", self->n_groups);
-  kl_message_set_param_int (m, "count_vectors", self->columns->len);
+  kl_message_set_param_int (m, "count_vectors", kl_seat_counts_get_n_vectors (self->counts));
   kl_message_set_param_int (m, "panels", n_panels);
 }
 
@@ -505,7 +449,7 @@ optimise_level (Leximin  *self,
       report_iteration (self, MIN (dual_objective + gap, 1.0), dual_objective, gap);
       kl_progress_update (self->ctx->progress, n_people_fixed (self),
                           _("Level %u, iteration %u: %u panels, gap %.4f%%"),
-                          self->rounds, t, self->columns->len, gap * 100);
+                          self->rounds, t, kl_seat_counts_get_n_vectors (self->counts), gap * 100);
 
       if (pricing.status == KL_LP_BOUND_REACHED || pricing.value <= mu + PRICING_TOL)
         {
@@ -603,19 +547,20 @@ final_primal (Leximin  *self,
     row[g] = self->covered[g] ? kl_lp_add_row (lp, self->fixed[g], KL_LP_INF, 1, one_col, one) : -1;
   sum_row = kl_lp_add_row (lp, 1, 1, 0, NULL, NULL);
 
-  for (guint c = 0; c < self->columns->len; c++)
+  for (guint c = 0; c < kl_seat_counts_get_n_vectors (self->counts); c++)
     {
-      const CountVector *vector = g_ptr_array_index (self->columns, c);
+      guint n_entries;
+      const KlSeats *seats = kl_seat_counts_get_vector (self->counts, c, &n_entries);
       int col = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
       int n = 0;
 
       if (c == 0)
         first_col = col;
-      for (guint e = 0; e < vector->n_entries; e++)
-        if (row[vector->group[e]] >= 0)
+      for (guint e = 0; e < n_entries; e++)
+        if (row[seats[e].group] >= 0)
           {
-            rows[n] = row[vector->group[e]];
-            values[n++] = (double) vector->count[e] / self->size[vector->group[e]];
+            rows[n] = row[seats[e].group];
+            values[n++] = (double) seats[e].count / self->size[seats[e].group];
           }
       rows[n] = sum_row;
       values[n++] = 1;
@@ -633,273 +578,13 @@ final_primal (Leximin  *self,
     }
 
   *epsilon = MAX (kl_lp_get_objective (lp), 0);
-  for (guint c = 0; c < self->columns->len; c++)
+  for (guint c = 0; c < kl_seat_counts_get_n_vectors (self->counts); c++)
     {
       x[c] = CLAMP (kl_lp_get_value (lp, first_col + (int) c), 0, 1);
       total += x[c];
     }
-  for (guint c = 0; c < self->columns->len; c++)
+  for (guint c = 0; c < kl_seat_counts_get_n_vectors (self->counts); c++)
     x[c] /= total;
-  return TRUE;
-}
-
-/* ---- from count vectors to panels -------------------------------------- */
-
-#define SHARE_SNAP 1e-9
-#define PIECE_MIN 1e-12
-
-/* Per group: for each count vector in the support, each member's share of
- * its seats (in [0, 1], summing to the count), such that every member's
- * chance Σ_B x_B share is the group's. A vertex of this transportation LP
- * keeps almost every share at 0 or 1. Shares are stored per
- * (support position, member position in group). */
-static gboolean
-group_shares (Leximin       *self,
-              guint          g,
-              const guint   *support,
-              guint          n_support,
-              const double  *x,
-              const guint  **counts,
-              double        *shares,
-              GError       **error)
-{
-  guint s = self->size[g];
-  gboolean trivial = TRUE;
-  double need = 0;
-
-  for (guint b = 0; b < n_support; b++)
-    {
-      guint c = counts[b][g];
-
-      for (guint m = 0; m < s; m++)
-        shares[b * s + m] = c == s ? 1 : 0;
-      if (c > 0 && c < s)
-        {
-          trivial = FALSE;
-          need += x[support[b]] * c / s;
-        }
-    }
-  if (trivial)
-    return TRUE;
-
-  {
-    g_autoptr(KlLp) lp = kl_lp_new (FALSE);
-    g_autofree int *member_row = g_new (int, s);
-    g_autofree int *cols = g_new (int, s);
-    g_autofree double *ones = g_new (double, s);
-    g_autofree int *col_of = g_new (int, n_support * s);
-    KlLpStatus status;
-
-    for (guint m = 0; m < s; m++)
-      {
-        member_row[m] = kl_lp_add_row (lp, need, need, 0, NULL, NULL);
-        ones[m] = 1;
-      }
-    for (guint b = 0; b < n_support; b++)
-      {
-        guint c = counts[b][g];
-
-        if (c == 0 || c == s)
-          continue;
-        for (guint m = 0; m < s; m++)
-          {
-            int row_index[1] = { member_row[m] };
-            double weight[1] = { x[support[b]] };
-
-            col_of[b * s + m] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
-            kl_lp_set_col_coefficients (lp, col_of[b * s + m], 1, row_index, weight);
-            cols[m] = col_of[b * s + m];
-          }
-        kl_lp_add_row (lp, c, c, s, cols, ones);
-      }
-
-    self->lp_solves++;
-    status = kl_lp_solve (lp, self->ctx->cancellable, error);
-    if (status != KL_LP_OPTIMAL)
-      {
-        if (status != KL_LP_ERROR || (error != NULL && *error == NULL))
-          g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
-                       _("The seats of a leximin panel could not be shared out (%s)."),
-                       kl_lp_status_to_string (status));
-        return FALSE;
-      }
-
-    for (guint b = 0; b < n_support; b++)
-      {
-        guint c = counts[b][g];
-        double total = 0;
-
-        if (c == 0 || c == s)
-          continue;
-        for (guint m = 0; m < s; m++)
-          {
-            double share = CLAMP (kl_lp_get_value (lp, col_of[b * s + m]), 0, 1);
-
-            if (share < SHARE_SNAP)
-              share = 0;
-            else if (share > 1 - SHARE_SNAP)
-              share = 1;
-            shares[b * s + m] = share;
-            total += share;
-          }
-        /* Exactly c seats: absorb rounding in the cumulative sums. */
-        for (guint m = 0; m < s && total > 0; m++)
-          shares[b * s + m] *= c / total;
-      }
-  }
-  return TRUE;
-}
-
-/* Systematic sampling: at u ∈ [0, 1), the members whose cumulative share
- * interval [S_m, S_m+1) holds one of u, u+1, …, u+c−1. */
-static guint
-pick_members (const guint  *members,
-              guint         s,
-              const double *share,
-              guint         c,
-              double        u,
-              guint        *out)
-{
-  double cumulative = 0;
-  guint taken = 0, j = 0;
-
-  for (guint m = 0; m < s && j < c; m++)
-    {
-      double next = m + 1 == s ? c : cumulative + share[m];
-      gboolean picked = FALSE;
-
-      while (j < c && u + j < next)
-        {
-          if (u + j >= cumulative && !picked)
-            {
-              out[taken++] = members[m];
-              picked = TRUE;
-            }
-          j++;
-        }
-      cumulative = next;
-    }
-  return taken;
-}
-
-static gboolean
-build_distribution (Leximin         *self,
-                    const double    *x,
-                    KlDistribution  *distribution,
-                    GError         **error)
-{
-  guint k = self->ctx->k;
-  g_autofree guint *support = g_new (guint, MAX (self->columns->len, 1));
-  g_autofree const guint **counts = NULL;
-  g_autoptr(GPtrArray) count_storage = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) shares = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                                      (GDestroyNotify) g_bytes_unref, NULL);
-  g_autofree guint *panel = g_new (guint, MAX (k, 1));
-  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (double));
-  guint n_support = 0;
-
-  for (guint c = 0; c < self->columns->len; c++)
-    if (x[c] > PIECE_MIN)
-      support[n_support++] = c;
-
-  counts = g_new (const guint *, MAX (n_support, 1));
-  for (guint b = 0; b < n_support; b++)
-    {
-      const CountVector *vector = g_ptr_array_index (self->columns, support[b]);
-      guint *dense = g_new0 (guint, MAX (self->n_groups, 1));
-
-      for (guint e = 0; e < vector->n_entries; e++)
-        dense[vector->group[e]] = vector->count[e];
-      g_ptr_array_add (count_storage, dense);
-      counts[b] = dense;
-    }
-
-  for (guint g = 0; g < self->n_groups; g++)
-    {
-      double *group_share = g_new (double, MAX (n_support * self->size[g], 1));
-
-      g_ptr_array_add (shares, group_share);
-      if (g_cancellable_set_error_if_cancelled (self->ctx->cancellable, error))
-        return FALSE;
-      if (!group_shares (self, g, support, n_support, x, counts, group_share, error))
-        return FALSE;
-    }
-
-  for (guint b = 0; b < n_support; b++)
-    {
-      double start = 0;
-
-      /* Where some member's interval starts, the picked set changes. */
-      g_array_set_size (cuts, 0);
-      g_array_append_val (cuts, start);
-      for (guint g = 0; g < self->n_groups; g++)
-        {
-          const double *share = (const double *) g_ptr_array_index (shares, g) + b * self->size[g];
-          double cumulative = 0;
-
-          if (counts[b][g] == 0 || counts[b][g] == self->size[g])
-            continue;
-          for (guint m = 0; m < self->size[g]; m++)
-            {
-              double cut = cumulative - floor (cumulative);
-
-              if (cut > PIECE_MIN && cut < 1 - PIECE_MIN)
-                g_array_append_val (cuts, cut);
-              cumulative += share[m];
-            }
-        }
-      g_array_sort (cuts, kl_compare_double);
-
-      for (guint p = 0; p < cuts->len; p++)
-        {
-          double from = g_array_index (cuts, double, p);
-          double to = p + 1 < cuts->len ? g_array_index (cuts, double, p + 1) : 1.0;
-          double u = (from + to) / 2, probability = x[support[b]] * (to - from);
-          guint taken = 0;
-          g_autoptr(GBytes) key = NULL;
-          gpointer position;
-
-          if (to - from <= PIECE_MIN)
-            continue;
-          for (guint g = 0; g < self->n_groups; g++)
-            {
-              const guint *members;
-              guint s = kl_committee_model_get_group (self->model, g, &members);
-              guint c = counts[b][g];
-
-              if (c == 0)
-                continue;
-              if (taken + c > k ||
-                  pick_members (members, s, (const double *) g_ptr_array_index (shares, g) + b * s,
-                                c, u, panel + taken) != c)
-                {
-                  g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
-                                       _("A leximin panel could not be made from its counts."));
-                  return FALSE;
-                }
-              taken += c;
-            }
-          if (taken != k)
-            {
-              g_set_error_literal (error, KL_ERROR, KL_ERROR_SOLVER,
-                                   _("A leximin panel could not be made from its counts."));
-              return FALSE;
-            }
-          qsort (panel, k, sizeof (guint), kl_compare_uint);
-
-          key = g_bytes_new (panel, k * sizeof (guint));
-          if (g_hash_table_lookup_extended (seen, key, NULL, &position))
-            g_array_index (distribution->probabilities, double, GPOINTER_TO_UINT (position)) += probability;
-          else
-            {
-              g_hash_table_insert (seen, g_steal_pointer (&key),
-                                   GUINT_TO_POINTER (distribution->committees->len));
-              g_ptr_array_add (distribution->committees, g_memdup2 (panel, k * sizeof (guint)));
-              g_array_append_val (distribution->probabilities, probability);
-            }
-        }
-    }
   return TRUE;
 }
 
@@ -912,8 +597,7 @@ leximin_clear (Leximin *self)
   g_free (self->group_of);
   g_free (self->covered);
   g_free (self->fixed);
-  g_clear_pointer (&self->columns, g_ptr_array_unref);
-  g_clear_pointer (&self->index, g_hash_table_unref);
+  g_clear_pointer (&self->counts, kl_seat_counts_free);
   g_clear_pointer (&self->lp, kl_lp_free);
   g_free (self->group_row);
   g_free (self->prices);
@@ -936,8 +620,7 @@ leximin_init (Leximin            *self,
   self->group_of = g_new (guint, MAX (self->n, 1));
   self->covered = g_new0 (gboolean, MAX (self->n_groups, 1));
   self->fixed = g_new (double, MAX (self->n_groups, 1));
-  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) count_vector_free);
-  self->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  self->counts = kl_seat_counts_new (model, self->n, ctx->k, committees->covered);
   self->prices = g_new0 (double, MAX (self->n, 1));
   self->duals = g_new0 (double, MAX (self->n_groups, 1));
   self->level_values = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1022,10 +705,11 @@ kl_leximin_run (KlAlgorithmContext  *ctx,
 
   if (ok)
     {
-      x = g_new0 (double, MAX (self.columns->len, 1));
-      distribution = kl_distribution_new ();
-      ok = final_primal (&self, x, &epsilon, error) &&
-           build_distribution (&self, x, distribution, error);
+      x = g_new0 (double, MAX (kl_seat_counts_get_n_vectors (self.counts), 1));
+      ok = final_primal (&self, x, &epsilon, error);
+      if (ok)
+        distribution = kl_seat_counts_expand (self.counts, x, ctx->cancellable, error);
+      ok = distribution != NULL;
     }
   if (ok)
     report_certificate (&self, epsilon, distribution->committees->len);

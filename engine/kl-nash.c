@@ -12,9 +12,9 @@
  *    some optimum gives every member of a group the same chance. A panel
  *    then matters only by how many members of each group it seats, and
  *    the problem has one row per group and one column per distinct count
- *    vector (kl-nash-solver.c solves it). At the end each count vector is
- *    turned back into panels of people by rotating seats within each group
- *    (see expand_column), which gives every member exactly the group's chance.
+ *    vector (kl-nash-solver.c solves it). At the end the count vectors
+ *    become panels of people (kl_seat_counts_expand), which gives every
+ *    member exactly the group's chance.
  *
  *  - Every iteration carries a certificate. For the current chances p and
  *    the panel B* heaviest under weights 1/p_i (the pricing solve), concavity
@@ -30,6 +30,7 @@
 #include "kl-private.h"
 #include "kl-committees-private.h"
 #include "kl-nash-solver-private.h"
+#include "kl-seat-counts-private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,120 +40,61 @@
 #define RELATIVE_TOLERANCE 1e-3
 
 typedef struct {
-  guint group;
-  guint count;
-} Seats;
-
-typedef struct {
-  KlCommitteeModel *model;
-  guint n_groups;
-  guint *group_of;        /* per person */
-  guint *group_size;      /* per group */
+  KlSeatCounts *counts;   /* the solver's columns, in its order */
   int *row_of_group;      /* -1 for a group nobody of which can sit */
   guint n_rows;
-  GPtrArray *columns;     /* of GArray of Seats, sorted by group */
-  GHashTable *index;      /* GBytes of the Seats → column + 1 */
   KlNashSolver *solver;
 } Aggregate;
 
 static void
-aggregate_init (Aggregate    *self,
+aggregate_init (Aggregate        *self,
                 KlCommitteeModel *model,
-                KlCommittees *committees)
+                KlCommittees     *committees)
 {
-  g_autofree double *row_weights = NULL;
+  guint n_groups = kl_committee_model_get_n_groups (model);
+  g_autofree double *row_weights = g_new (double, MAX (n_groups, 1));
 
-  self->model = model;
-  self->n_groups = kl_committee_model_get_n_groups (model);
-  self->group_of = g_new (guint, MAX (committees->n, 1));
-  self->group_size = g_new (guint, MAX (self->n_groups, 1));
-  self->row_of_group = g_new (int, MAX (self->n_groups, 1));
-  row_weights = g_new (double, MAX (self->n_groups, 1));
+  self->counts = kl_seat_counts_new (model, committees->n, committees->k, committees->covered);
+  self->row_of_group = g_new (int, MAX (n_groups, 1));
   self->n_rows = 0;
-
-  for (guint g = 0; g < self->n_groups; g++)
+  for (guint g = 0; g < n_groups; g++)
     {
-      const guint *members;
-      guint size = kl_committee_model_get_group (model, g, &members);
-
-      self->group_size[g] = size;
-      for (guint m = 0; m < size; m++)
-        self->group_of[members[m]] = g;
-      /* One member covered means all are: swap them on the same panel. */
-      self->row_of_group[g] = committees->covered[members[0]] ? (int) self->n_rows : -1;
+      self->row_of_group[g] = kl_seat_counts_is_covered (self->counts, g) ? (int) self->n_rows : -1;
       if (self->row_of_group[g] >= 0)
-        row_weights[self->n_rows++] = size;
+        row_weights[self->n_rows++] = kl_seat_counts_get_group_size (self->counts, g);
     }
-
-  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  self->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
   self->solver = kl_nash_solver_new (self->n_rows, row_weights);
 }
 
 static void
 aggregate_clear (Aggregate *self)
 {
-  g_free (self->group_of);
-  g_free (self->group_size);
+  g_clear_pointer (&self->counts, kl_seat_counts_free);
   g_free (self->row_of_group);
-  g_clear_pointer (&self->columns, g_ptr_array_unref);
-  g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->solver, kl_nash_solver_free);
-}
-
-static int
-compare_seats (gconstpointer a,
-               gconstpointer b)
-{
-  guint x = ((const Seats *) a)->group, y = ((const Seats *) b)->group;
-  return (x > y) - (x < y);
 }
 
 /* The panel's seats per group as a column; FALSE if that column exists. */
 static gboolean
 aggregate_add (Aggregate   *self,
-               const guint *committee,
-               guint        k)
+               const guint *committee)
 {
-  g_autoptr(GArray) seats = g_array_new (FALSE, FALSE, sizeof (Seats));
-  g_autoptr(GBytes) key = NULL;
+  guint position, n_entries;
+  const KlSeats *seats;
   g_autofree guint *rows = NULL;
   g_autofree double *values = NULL;
-  guint n = 0;
 
-  for (guint m = 0; m < k; m++)
-    {
-      Seats seat = { self->group_of[committee[m]], 1 };
-      g_array_append_val (seats, seat);
-    }
-  g_array_sort (seats, compare_seats);
-  for (guint s = 0; s < seats->len; s++)
-    {
-      Seats *seat = &g_array_index (seats, Seats, s);
-      if (n > 0 && g_array_index (seats, Seats, n - 1).group == seat->group)
-        g_array_index (seats, Seats, n - 1).count++;
-      else
-        g_array_index (seats, Seats, n++) = *seat;
-    }
-  g_array_set_size (seats, n);
-
-  key = g_bytes_new (seats->data, seats->len * sizeof (Seats));
-  if (g_hash_table_contains (self->index, key))
+  if (!kl_seat_counts_add (self->counts, committee, &position))
     return FALSE;
-
-  rows = g_new (guint, MAX (n, 1));
-  values = g_new (double, MAX (n, 1));
-  for (guint s = 0; s < n; s++)
+  seats = kl_seat_counts_get_vector (self->counts, position, &n_entries);
+  rows = g_new (guint, MAX (n_entries, 1));
+  values = g_new (double, MAX (n_entries, 1));
+  for (guint e = 0; e < n_entries; e++)
     {
-      const Seats *seat = &g_array_index (seats, Seats, s);
-
-      g_assert (self->row_of_group[seat->group] >= 0);
-      rows[s] = self->row_of_group[seat->group];
-      values[s] = (double) seat->count / self->group_size[seat->group];
+      rows[e] = self->row_of_group[seats[e].group];
+      values[e] = (double) seats[e].count / kl_seat_counts_get_group_size (self->counts, seats[e].group);
     }
-  kl_nash_solver_add_column (self->solver, n, rows, values);
-  g_hash_table_insert (self->index, g_steal_pointer (&key), GUINT_TO_POINTER (self->columns->len + 1));
-  g_ptr_array_add (self->columns, g_steal_pointer (&seats));
+  kl_nash_solver_add_column (self->solver, n_entries, rows, values);
   return TRUE;
 }
 
@@ -166,129 +108,9 @@ aggregate_chances (Aggregate *self,
 
   for (guint i = 0; i < n; i++)
     {
-      int row = self->row_of_group[self->group_of[i]];
+      int row = self->row_of_group[kl_seat_counts_get_group_of (self->counts, i)];
       chances[i] = row >= 0 ? q[row] : 0;
     }
-}
-
-/* How many windows a group of @size with @seats needs (see expand_column). */
-static guint
-window_period (guint seats,
-               guint size)
-{
-  guint a = seats, b = size;
-
-  if (seats == 0 || seats >= size)
-    return 1;
-  while (b != 0)
-    {
-      guint r = a % b;
-      a = b;
-      b = r;
-    }
-  return size / a;
-}
-
-/* Panels of people for one count vector, with weight @weight in all.
- *
- * A group of s members with a seats: put the members on a circle and let
- * window j be the a members from position j·a on. The first s/gcd(a, s)
- * windows wrap around the circle exactly a/gcd(a, s) times, so each member
- * is in that many of them: drawing one of them uniformly gives everyone
- * a/s. All groups draw with one uniform u (window ⌊u·period⌋), so the
- * panels change only where some j/period is crossed: tens of panels per
- * vector, not a product over groups. */
-static void
-expand_column (Aggregate  *self,
-               GArray     *seats,
-               double      weight,
-               guint       k,
-               GHashTable *found,
-               KlDistribution *distribution)
-{
-  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree guint *committee = g_new (guint, MAX (k, 1));
-  g_autoptr(GHashTable) periods = g_hash_table_new (NULL, NULL);
-  double zero = 0, one = 1;
-  guint n_cuts = 0;
-
-  g_array_append_val (cuts, zero);
-  g_array_append_val (cuts, one);
-  for (guint s = 0; s < seats->len; s++)
-    {
-      const Seats *seat = &g_array_index (seats, Seats, s);
-      guint period = window_period (seat->count, self->group_size[seat->group]);
-
-      if (period == 1 || g_hash_table_contains (periods, GUINT_TO_POINTER (period)))
-        continue;
-      g_hash_table_add (periods, GUINT_TO_POINTER (period));
-      for (guint j = 1; j < period; j++)
-        {
-          double cut = (double) j / period;
-          g_array_append_val (cuts, cut);
-        }
-    }
-  g_array_sort (cuts, kl_compare_double);
-  /* j/p and j'/p' of one value are the same double: keep one */
-  for (guint c = 0; c < cuts->len; c++)
-    if (n_cuts == 0 || g_array_index (cuts, double, c) > g_array_index (cuts, double, n_cuts - 1))
-      g_array_index (cuts, double, n_cuts++) = g_array_index (cuts, double, c);
-  g_array_set_size (cuts, n_cuts);
-
-  for (guint c = 0; c + 1 < cuts->len; c++)
-    {
-      double low = g_array_index (cuts, double, c), high = g_array_index (cuts, double, c + 1);
-      double u = (low + high) / 2, probability = weight * (high - low);
-      g_autoptr(GBytes) key = NULL;
-      gpointer position;
-      guint taken = 0;
-
-      if (high <= low)
-        continue;
-      for (guint s = 0; s < seats->len; s++)
-        {
-          const Seats *seat = &g_array_index (seats, Seats, s);
-          const guint *members;
-          guint size = kl_committee_model_get_group (self->model, seat->group, &members);
-          guint window = (guint) floor (u * window_period (seat->count, size));
-
-          for (guint t = 0; t < seat->count; t++)
-            committee[taken++] = members[((gsize) window * seat->count + t) % size];
-        }
-      g_assert (taken == k);
-      qsort (committee, k, sizeof (guint), kl_compare_uint);
-
-      key = g_bytes_new (committee, k * sizeof (guint));
-      if (g_hash_table_lookup_extended (found, key, NULL, &position))
-        g_array_index (distribution->probabilities, double, GPOINTER_TO_UINT (position)) += probability;
-      else
-        {
-          g_hash_table_insert (found, g_steal_pointer (&key), GUINT_TO_POINTER (distribution->committees->len));
-          g_ptr_array_add (distribution->committees, g_memdup2 (committee, k * sizeof (guint)));
-          g_array_append_val (distribution->probabilities, probability);
-        }
-    }
-}
-
-static KlDistribution *
-aggregate_expand (Aggregate     *self,
-                  guint          k,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  g_autoptr(KlDistribution) distribution = kl_distribution_new ();
-  g_autoptr(GHashTable) found = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                                       (GDestroyNotify) g_bytes_unref, NULL);
-  const double *lambda = kl_nash_solver_get_weights (self->solver);
-
-  for (guint c = 0; c < self->columns->len; c++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      if (lambda[c] > 0)
-        expand_column (self, g_ptr_array_index (self->columns, c), lambda[c], k, found, distribution);
-    }
-  return g_steal_pointer (&distribution);
 }
 
 /* Keeps the bar moving during a long inner solve or pricing search. */
@@ -401,7 +223,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
   aggregate_init (&aggregate, model, committees);
   kl_nash_solver_set_progress (aggregate.solver, on_solver_progress, &beat);
   for (guint c = 0; c < committees->list->len; c++)
-    aggregate_add (&aggregate, g_ptr_array_index (committees->list, c), ctx->k);
+    aggregate_add (&aggregate, g_ptr_array_index (committees->list, c));
 
   kl_progress_start (ctx->progress, KL_PHASE_NASH_OPTIMIZATION, KL_PROGRESS_UNKNOWN_TOTAL,
                      _("Optimising the Nash welfare distribution"));
@@ -412,7 +234,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
       KlPricing pricing;
 
       beat.iteration = t;
-      beat.n_columns = aggregate.columns->len;
+      beat.n_columns = kl_seat_counts_get_n_vectors (aggregate.counts);
       if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         break;
       if (!kl_nash_solver_solve (aggregate.solver, inner_tolerance, ctx->cancellable, error))
@@ -449,7 +271,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
       certified = MAX (pricing.bound - committees->n_covered, 0);
 
       kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, Nash welfare %.4f, certified gap %.4f"),
-                          t, aggregate.columns->len, welfare, certified);
+                          t, kl_seat_counts_get_n_vectors (aggregate.counts), welfare, certified);
       g_debug ("Nash iteration %u: welfare %.6f, best panel worth %.6f for %u covered, restricted gap %.3g",
                t, welfare, pricing.value, committees->n_covered, kl_nash_solver_get_gap (aggregate.solver));
 
@@ -458,7 +280,7 @@ kl_nash_run (KlAlgorithmContext  *ctx,
           ok = TRUE;
           break;
         }
-      if (!aggregate_add (&aggregate, committee, ctx->k))
+      if (!aggregate_add (&aggregate, committee))
         {
           /* Known already, so its gradient is within the inner tolerance:
            * only rounding can make the pricing disagree. */
@@ -474,7 +296,8 @@ out:
 
   if (ok)
     {
-      distribution = aggregate_expand (&aggregate, ctx->k, ctx->cancellable, error);
+      distribution = kl_seat_counts_expand (aggregate.counts, kl_nash_solver_get_weights (aggregate.solver),
+                                            ctx->cancellable, error);
       if (distribution != NULL)
         report_result (ctx, welfare, certified, t, distribution->committees->len);
     }
