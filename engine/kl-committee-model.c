@@ -226,6 +226,28 @@ compare_by_weight (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+typedef struct {
+  const double *weights;
+  const guint *group_of;
+} OutsiderOrder;
+
+/* Heaviest first; equal weights by group, so that a group's outsiders
+ * stand together and a refused group is skipped in one step. */
+static int
+compare_outsiders (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const OutsiderOrder *order = user_data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (order->weights[x] != order->weights[y])
+    return order->weights[x] > order->weights[y] ? -1 : 1;
+  if (order->group_of[x] != order->group_of[y])
+    return order->group_of[x] < order->group_of[y] ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
 /**
  * kl_committee_model_find:
  * @weights: one per person; %NULL for all equal
@@ -416,6 +438,8 @@ kl_committee_model_improve (KlCommitteeModel *self,
   g_autofree gboolean *on_panel = g_new0 (gboolean, MAX (self->n, 1));
   g_autofree guint *refused = g_new0 (guint, MAX (self->n_groups, 1));
   g_autofree guint *lightest = g_new (guint, MAX (self->n_groups, 1));
+  g_autofree guint *run_end = g_new (guint, MAX (self->n, 1));
+  OutsiderOrder outsider_order = { weights, self->group_of };
   guint n_slots = 0, n_outsiders = 0, stamp = 0;
   double value = 0;
 
@@ -455,7 +479,7 @@ kl_committee_model_improve (KlCommitteeModel *self,
   for (guint i = 0; i < self->n; i++)
     if (!on_panel[i] && weights[i] > 0)
       outsiders[n_outsiders++] = i;
-  g_qsort_with_data (outsiders, n_outsiders, sizeof (guint), compare_by_weight, (gpointer) weights);
+  g_qsort_with_data (outsiders, n_outsiders, sizeof (guint), compare_outsiders, &outsider_order);
 
   /* Each swap adds weight, so the search ends; the cap only bounds a
    * search through many tiny gains. Whether a swap keeps the quotas depends
@@ -467,6 +491,15 @@ kl_committee_model_improve (KlCommitteeModel *self,
       double best_gain = 1e-12;
       guint best_m = 0, best_o = 0;
 
+      /* run_end[o]: where the run of outsiders of o's group and weight ends */
+      for (guint o = n_outsiders; o > 0; o--)
+        {
+          guint j = outsiders[o - 1];
+          gboolean same = o < n_outsiders && self->group_of[outsiders[o]] == self->group_of[j] &&
+                          weights[outsiders[o]] == weights[j];
+
+          run_end[o - 1] = same ? run_end[o] : o;
+        }
       for (guint m = 0; m < self->k; m++)
         lightest[self->group_of[committee[m]]] = G_MAXUINT;
       for (guint m = 0; m < self->k; m++)
@@ -493,11 +526,17 @@ kl_committee_model_improve (KlCommitteeModel *self,
 
               if (weights[j] - w_out <= best_gain)
                 break;
-              if (on_panel[j] || refused[h] == stamp)
+              if (refused[h] == stamp)
+                {
+                  o = run_end[o] - 1;
+                  continue;
+                }
+              if (on_panel[j])
                 continue;
               if (!swap_keeps_quotas (&s, committee[m], j))
                 {
                   refused[h] = stamp;
+                  o = run_end[o] - 1;
                   continue;
                 }
               best_gain = weights[j] - w_out;
@@ -523,7 +562,7 @@ kl_committee_model_improve (KlCommitteeModel *self,
          * newcomer's place and moves down to where its weight belongs. */
         memmove (&outsiders[best_o], &outsiders[best_o + 1], (n_outsiders - best_o - 1) * sizeof (guint));
         for (at = best_o; at < n_outsiders - 1; at++)
-          if (compare_by_weight (&out, &outsiders[at], (gpointer) weights) < 0)
+          if (compare_outsiders (&out, &outsiders[at], &outsider_order) < 0)
             break;
         memmove (&outsiders[at + 1], &outsiders[at], (n_outsiders - 1 - at) * sizeof (guint));
         outsiders[at] = out;

@@ -204,106 +204,279 @@ kl_seat_counts_spread (KlSeatCounts *self,
 #define SHARE_SNAP 1e-9
 #define PIECE_MIN 1e-12
 
-/* Per group: for each count vector in the support, each member's share of
- * its seats (in [0, 1], summing to the count), such that every member's
- * chance Σ_B x_B share is the group's. A vertex of this transportation LP
- * keeps almost every share at 0 or 1, so a count vector becomes only a few
- * panels. Shares are stored per (support position, member position). */
+/* Per group, which members take the seats of each count vector in the
+ * support: shares a_bm ∈ [0, 1] with Σ_m a_bm = c_b (the vector's seats)
+ * and Σ_b x_b a_bm equal for every member (the group's chance). Equal
+ * shares c_b/s would do, but every fractional share cuts its count vector
+ * into more panels; so the shares are found as a flow of chance (mass
+ * y_bm = x_b a_bm, at most x_b) from count vectors to members, first
+ * greedily, which leaves almost every share at 0 or 1, then completed by
+ * augmenting paths where the greedy order got stuck. */
+typedef struct {
+  guint s;                 /* members */
+  guint n_vectors;         /* count vectors with 0 < c_b < s */
+  guint *position;         /* per such vector: its place in the support */
+  double *weight;          /* per vector: x_b, the most a member can take */
+  double *supply;          /* per vector: mass still to place */
+  double *need;            /* per member: mass still to receive */
+  double *mass;            /* per (vector, member): y_bm */
+} SeatFlow;
+
+typedef struct {
+  guint vector;
+  guint seats;
+  double weight;
+} Order;
+
+static int
+compare_orders (gconstpointer a,
+                gconstpointer b)
+{
+  const Order *x = a, *y = b;
+
+  if (x->seats != y->seats)
+    return x->seats > y->seats ? -1 : 1;
+  if (x->weight != y->weight)
+    return x->weight > y->weight ? -1 : 1;
+  return (x->vector > y->vector) - (x->vector < y->vector);
+}
+
+typedef struct {
+  guint member;
+  double need;
+} Need;
+
+static int
+compare_needs (gconstpointer a,
+               gconstpointer b)
+{
+  const Need *x = a, *y = b;
+
+  if (x->need != y->need)
+    return x->need > y->need ? -1 : 1;
+  return (x->member > y->member) - (x->member < y->member);
+}
+
+/* Count vectors with the most seats first (they need the most distinct
+ * members), each seat to the members with the most chance still to
+ * receive; what cannot be placed stays in supply. */
+static void
+seat_flow_greedy (SeatFlow *flow,
+                  double    tiny)
+{
+  g_autofree Order *order = g_new (Order, MAX (flow->n_vectors, 1));
+  g_autofree Need *needs = g_new (Need, flow->s);
+
+  for (guint v = 0; v < flow->n_vectors; v++)
+    order[v] = (Order) { v, (guint) lround (flow->supply[v] / flow->weight[v]), flow->weight[v] };
+  qsort (order, flow->n_vectors, sizeof (Order), compare_orders);
+
+  for (guint o = 0; o < flow->n_vectors; o++)
+    {
+      guint v = order[o].vector;
+      double cap = flow->weight[v];
+
+      for (guint m = 0; m < flow->s; m++)
+        needs[m] = (Need) { m, flow->need[m] };
+      qsort (needs, flow->s, sizeof (Need), compare_needs);
+      for (guint r = 0; r < flow->s && flow->supply[v] > tiny && needs[r].need > tiny; r++)
+        {
+          guint m = needs[r].member;
+          double given = MIN (MIN (cap, flow->need[m]), flow->supply[v]);
+
+          flow->mass[v * flow->s + m] = given;
+          flow->need[m] -= given;
+          flow->supply[v] -= given;
+        }
+    }
+}
+
+/* Moves the supply left by the greedy order to the members still in
+ * need along shortest augmenting paths (vector → member on a share below
+ * 1, member → vector on a share above 0). FALSE if none is left while
+ * more than @rounding of supply is. */
 static gboolean
+seat_flow_augment (SeatFlow *flow,
+                   double    tiny,
+                   double    rounding)
+{
+  guint n_nodes = flow->n_vectors + flow->s;   /* vectors, then members */
+  g_autofree int *parent = g_new (int, n_nodes);
+  g_autofree guint *queue = g_new (guint, n_nodes);
+
+  for (;;)
+    {
+      guint head = 0, tail = 0;
+      int end = -1;
+      double left;
+
+      for (guint node = 0; node < n_nodes; node++)
+        parent[node] = -2;
+      for (guint v = 0; v < flow->n_vectors; v++)
+        if (flow->supply[v] > tiny)
+          {
+            parent[v] = -1;
+            queue[tail++] = v;
+          }
+      if (tail == 0)
+        return TRUE;
+      left = 0;
+      for (guint v = 0; v < flow->n_vectors; v++)
+        left += flow->supply[v];
+      if (left <= rounding)
+        return TRUE;
+
+      while (head < tail && end < 0)
+        {
+          guint node = queue[head++];
+
+          if (node < flow->n_vectors)
+            {
+              for (guint m = 0; m < flow->s; m++)
+                if (parent[flow->n_vectors + m] == -2 &&
+                    flow->mass[node * flow->s + m] < flow->weight[node] - tiny)
+                  {
+                    parent[flow->n_vectors + m] = node;
+                    if (flow->need[m] > tiny)
+                      {
+                        end = flow->n_vectors + m;
+                        break;
+                      }
+                    queue[tail++] = flow->n_vectors + m;
+                  }
+            }
+          else
+            {
+              guint m = node - flow->n_vectors;
+
+              for (guint v = 0; v < flow->n_vectors; v++)
+                if (parent[v] == -2 && flow->mass[v * flow->s + m] > tiny)
+                  {
+                    parent[v] = node;
+                    queue[tail++] = v;
+                  }
+            }
+        }
+      if (end < 0)
+        return FALSE;
+
+      {
+        double amount = flow->need[end - flow->n_vectors];
+        guint node = end;
+
+        /* the bottleneck */
+        while (parent[node] != -1)
+          {
+            guint from = parent[node];
+
+            if (from < flow->n_vectors)
+              amount = MIN (amount, flow->weight[from] - flow->mass[from * flow->s + (node - flow->n_vectors)]);
+            else
+              amount = MIN (amount, flow->mass[node * flow->s + (from - flow->n_vectors)]);
+            node = from;
+          }
+        amount = MIN (amount, flow->supply[node]);
+        flow->supply[node] -= amount;
+        flow->need[end - flow->n_vectors] -= amount;
+        for (node = end; parent[node] != -1; node = parent[node])
+          {
+            guint from = parent[node];
+
+            if (from < flow->n_vectors)
+              flow->mass[from * flow->s + (node - flow->n_vectors)] += amount;
+            else
+              flow->mass[node * flow->s + (from - flow->n_vectors)] -= amount;
+          }
+      }
+    }
+}
+
+/* Exactly c seats: the rounding left (@difference) goes to members with
+ * room, so that no share leaves [0, 1] (systematic sampling would then
+ * seat someone twice). */
+static void
+settle_seats (double *shares,
+              guint   s,
+              double  difference)
+{
+  for (guint m = 0; m < s && difference != 0; m++)
+    {
+      double change = difference > 0 ? MIN (1 - shares[m], difference) : -MIN (shares[m], -difference);
+
+      shares[m] += change;
+      difference -= change;
+    }
+}
+
+/* Shares are stored per (support position, member position in group). */
+static void
 group_shares (KlSeatCounts  *self,
               guint          g,
-              const guint   *support,
               guint          n_support,
               const double  *x,
               const guint  **counts,
-              double        *shares,
-              GCancellable  *cancellable,
-              GError       **error)
+              double        *shares)
 {
   guint s = self->group_size[g];
-  gboolean trivial = TRUE;
-  double need = 0;
+  SeatFlow flow = { s, 0 };
+  double total = 0, tiny;
+  gboolean complete;
 
   for (guint b = 0; b < n_support; b++)
-    {
-      guint c = counts[b][g];
-
-      for (guint m = 0; m < s; m++)
-        shares[b * s + m] = c == s ? 1 : 0;
-      if (c > 0 && c < s)
-        {
-          trivial = FALSE;
-          need += x[support[b]] * c / s;
-        }
-    }
-  if (trivial)
-    return TRUE;
-
-  {
-    g_autoptr(KlLp) lp = kl_lp_new (FALSE);
-    g_autofree int *member_row = g_new (int, s);
-    g_autofree int *cols = g_new (int, s);
-    g_autofree double *ones = g_new (double, s);
-    g_autofree int *col_of = g_new (int, n_support * s);
-    KlLpStatus status;
-
     for (guint m = 0; m < s; m++)
+      shares[b * s + m] = counts[b][g] == s ? 1 : 0;
+
+  flow.position = g_new (guint, MAX (n_support, 1));
+  flow.weight = g_new (double, MAX (n_support, 1));
+  flow.supply = g_new (double, MAX (n_support, 1));
+  for (guint b = 0; b < n_support; b++)
+    if (counts[b][g] > 0 && counts[b][g] < s)
       {
-        member_row[m] = kl_lp_add_row (lp, need, need, 0, NULL, NULL);
-        ones[m] = 1;
+        flow.position[flow.n_vectors] = b;
+        flow.weight[flow.n_vectors] = x[b];
+        flow.supply[flow.n_vectors++] = counts[b][g] * x[b];
+        total += counts[b][g] * x[b];
       }
-    for (guint b = 0; b < n_support; b++)
-      {
-        guint c = counts[b][g];
+  if (flow.n_vectors > 0)
+    {
+      flow.need = g_new (double, s);
+      flow.mass = g_new0 (double, (gsize) flow.n_vectors * s);
+      for (guint m = 0; m < s; m++)
+        flow.need[m] = total / s;
+      /* Below these, mass is rounding: a piece, and what may be left in all. */
+      tiny = 1e-13 * total / s;
 
-        if (c == 0 || c == s)
-          continue;
-        for (guint m = 0; m < s; m++)
-          {
-            int row_index[1] = { member_row[m] };
-            double weight[1] = { x[support[b]] };
+      seat_flow_greedy (&flow, tiny);
+      complete = seat_flow_augment (&flow, tiny, 1e-10 * total);
+      if (!complete)
+        g_debug ("Seat counts: group %u (%u members) took equal shares", g, s);
 
-            col_of[b * s + m] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 0);
-            kl_lp_set_col_coefficients (lp, col_of[b * s + m], 1, row_index, weight);
-            cols[m] = col_of[b * s + m];
-          }
-        kl_lp_add_row (lp, c, c, s, cols, ones);
-      }
+      for (guint v = 0; v < flow.n_vectors; v++)
+        {
+          guint b = flow.position[v], c = counts[b][g];
+          double seated = 0;
 
-    status = kl_lp_solve (lp, cancellable, error);
-    if (status != KL_LP_OPTIMAL)
-      {
-        if (status != KL_LP_ERROR || (error != NULL && *error == NULL))
-          g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
-                       _("The seats of a panel could not be shared out (%s)."),
-                       kl_lp_status_to_string (status));
-        return FALSE;
-      }
+          for (guint m = 0; m < s; m++)
+            {
+              /* Equal shares c/s are always exact; they only cut the
+               * count vector into more panels. */
+              double share = complete ? CLAMP (flow.mass[v * s + m] / flow.weight[v], 0, 1) : (double) c / s;
 
-    for (guint b = 0; b < n_support; b++)
-      {
-        guint c = counts[b][g];
-        double total = 0;
-
-        if (c == 0 || c == s)
-          continue;
-        for (guint m = 0; m < s; m++)
-          {
-            double share = CLAMP (kl_lp_get_value (lp, col_of[b * s + m]), 0, 1);
-
-            if (share < SHARE_SNAP)
-              share = 0;
-            else if (share > 1 - SHARE_SNAP)
-              share = 1;
-            shares[b * s + m] = share;
-            total += share;
-          }
-        /* Exactly c seats: absorb rounding in the cumulative sums. */
-        for (guint m = 0; m < s && total > 0; m++)
-          shares[b * s + m] *= c / total;
-      }
-  }
-  return TRUE;
+              if (share < SHARE_SNAP)
+                share = 0;
+              else if (share > 1 - SHARE_SNAP)
+                share = 1;
+              shares[b * s + m] = share;
+              seated += share;
+            }
+          settle_seats (shares + b * s, s, c - seated);
+        }
+      g_free (flow.need);
+      g_free (flow.mass);
+    }
+  g_free (flow.position);
+  g_free (flow.weight);
+  g_free (flow.supply);
 }
 
 /* Systematic sampling: at u ∈ [0, 1), the members whose cumulative share
@@ -366,10 +539,11 @@ distribution_add (KlDistribution *distribution,
  * @x: per count vector, its probability
  *
  * The distribution over panels of people in which every member of a group
- * has exactly the group's chance Σ_B x_B c_gB / s_g. Per group, a small
- * transportation LP decides which members take the seats of each count
- * vector; systematic sampling turns the shares into panels, cutting a
- * count vector's weight only where some member's share is fractional.
+ * has exactly the group's chance Σ_B x_B c_gB / s_g. Per group, a flow of
+ * chance decides which members take the seats of each count vector
+ * (group_shares); systematic sampling turns the shares into panels,
+ * cutting a count vector's weight only where some member's share is
+ * fractional.
  */
 KlDistribution *
 kl_seat_counts_expand (KlSeatCounts  *self,
@@ -380,6 +554,7 @@ kl_seat_counts_expand (KlSeatCounts  *self,
   guint k = self->k, n_vectors = self->vectors->len;
   g_autoptr(KlDistribution) distribution = kl_distribution_new ();
   g_autofree guint *support = g_new (guint, MAX (n_vectors, 1));
+  g_autofree double *weights = g_new (double, MAX (n_vectors, 1));
   g_autofree const guint **counts = NULL;
   g_autoptr(GPtrArray) count_storage = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) shares = g_ptr_array_new_with_free_func (g_free);
@@ -391,7 +566,10 @@ kl_seat_counts_expand (KlSeatCounts  *self,
 
   for (guint c = 0; c < n_vectors; c++)
     if (x[c] > PIECE_MIN)
-      support[n_support++] = c;
+      {
+        weights[n_support] = x[c];
+        support[n_support++] = c;
+      }
 
   counts = g_new (const guint *, MAX (n_support, 1));
   for (guint b = 0; b < n_support; b++)
@@ -412,8 +590,7 @@ kl_seat_counts_expand (KlSeatCounts  *self,
       g_ptr_array_add (shares, group_share);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (!group_shares (self, g, support, n_support, x, counts, group_share, cancellable, error))
-        return NULL;
+      group_shares (self, g, n_support, weights, counts, group_share);
     }
 
   for (guint b = 0; b < n_support; b++)
