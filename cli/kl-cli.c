@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <gio/gunixoutputstream.h>
@@ -51,6 +52,11 @@ int
 kl_cli_main (int    argc,
              char **argv)
 {
+  /* A reader that closes its end of a pipe early (`… -s - | head`) makes
+   * the write fail with EPIPE, which the outputs report and undo, instead
+   * of killing the process halfway through a set. */
+  signal (SIGPIPE, SIG_IGN);
+
   if (argc < 2)
     {
       print_help (stderr);
