@@ -57,6 +57,8 @@ static void
 test_usage_names_program (void)
 {
   const char *commands[] = { "check", "select", "analyse", "gen-sample", "generate", "default-settings" };
+  /* "…" prints as "?" where the locale is not UTF-8 (a build sandbox). */
+  const char *utf8[] = { "LC_ALL=C.UTF-8", NULL };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -65,7 +67,7 @@ test_usage_names_program (void)
       g_autofree char *usage = g_strdup_printf ("kleroterion-cli %s [OPTION…]", commands[i]);
       g_autofree char *named = g_strdup_printf ("kleroterion-cli %s: ", commands[i]);
 
-      kl_test_cli (&help, NULL, NULL, commands[i], "--help", NULL);
+      kl_test_cli (&help, utf8, NULL, commands[i], "--help", NULL);
       g_assert_cmpint (help.status, ==, 0);
       g_assert_nonnull (strstr (help.out, usage));
 

@@ -497,7 +497,6 @@ test_read_only_folder (void)
         {
           struct passwd *nobody = getpwnam ("nobody");
 
-          g_assert_nonnull (nobody);
           g_assert_cmpint (setgid (nobody->pw_gid), ==, 0);
           g_assert_cmpint (setuid (nobody->pw_uid), ==, 0);
         }
@@ -508,6 +507,13 @@ test_read_only_folder (void)
       g_assert_false (kl_file_write_atomic (path, "new\n", 4, NULL, &error));
       g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
       g_printerr ("%s", error->message);
+      return;
+    }
+
+  /* A build sandbox may run as root and know no other user. */
+  if (geteuid () == 0 && getpwnam ("nobody") == NULL)
+    {
+      g_test_skip ("root, and no unprivileged user to write as");
       return;
     }
 
