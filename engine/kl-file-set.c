@@ -42,6 +42,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -584,6 +585,35 @@ name_entry (Entry    *entry,
   return TRUE;
 }
 
+/* A reader that closes its end early would kill the whole process with
+ * SIGPIPE, mid-set, with nothing put back: blocked in this thread, the
+ * write fails with EPIPE instead, and the signal it left pending is taken
+ * before the thread's mask is restored. */
+static gboolean
+write_to_pipe_safely (int           fd,
+                      GBytes       *contents,
+                      KlProgress   *progress,
+                      gint64       *done,
+                      GCancellable *cancellable)
+{
+  sigset_t pipe_signal, old_mask;
+  const struct timespec no_wait = { 0, 0 };
+  gboolean ok;
+  int saved;
+
+  sigemptyset (&pipe_signal);
+  sigaddset (&pipe_signal, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &pipe_signal, &old_mask);
+  ok = write_all (fd, TRUE, contents, progress, done, cancellable);
+  saved = errno;
+  if (!ok && saved == EPIPE && !sigismember (&old_mask, SIGPIPE))
+    while (sigtimedwait (&pipe_signal, NULL, &no_wait) < 0 && errno == EINTR)
+      ;
+  pthread_sigmask (SIG_SETMASK, &old_mask, NULL);
+  errno = saved;
+  return ok;
+}
+
 /* Step 4: a device, a pipe, a terminal or standard output, written where
  * it is. A pipe is opened without waiting for a reader, and waited on in
  * wait_writable(), so a cancel is heard. */
@@ -618,7 +648,7 @@ write_stream (Entry        *entry,
         return fail_write (error, entry->path, errno);
     }
 
-  ok = write_all (fd, TRUE, entry->contents, progress, done, cancellable);
+  ok = write_to_pipe_safely (fd, entry->contents, progress, done, cancellable);
   saved = errno;
   if (fd != STDOUT_FILENO && close (fd) != 0 && ok)
     {

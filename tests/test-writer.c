@@ -6,6 +6,8 @@
 #include "kl-test-files.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <signal.h>
@@ -738,6 +740,45 @@ test_set_cancel_waiting_for_reader (void)
   g_assert_cmpstr (listing, ==, "a.csv pipe");
 }
 
+/* The reader of a pipe goes away halfway: the write fails with EPIPE (no
+ * SIGPIPE kills the process), and the file already in place is put back. */
+static void
+test_set_reader_gone (void)
+{
+  g_autofree char *folder = make_folder ("set-reader-gone");
+  g_autofree char *a = g_build_filename (folder, "a.csv", NULL);
+  g_autofree char *pipe_path = g_build_filename (folder, "pipe", NULL);
+  g_autofree char *listing = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *big = g_strnfill (1 << 20, 'x');
+  g_autoptr(KlFileSet) set = NULL;
+  struct pollfd reader = { -1, POLLIN, 0 };
+  CommitJob job = { 0 };
+  GThread *thread;
+
+  g_assert_true (g_file_set_contents (a, "old\n", -1, NULL));
+  g_assert_cmpint (mkfifo (pipe_path, 0600), ==, 0);
+  reader.fd = open (pipe_path, O_RDONLY | O_NONBLOCK);
+  g_assert_cmpint (reader.fd, >=, 0);
+  set = set_of ((const char *[]) { a, pipe_path, NULL }, (const char *[]) { "new\n", big });
+  job.set = set;
+  thread = g_thread_new ("commit", commit_in_thread, &job);
+  /* Data has come: the writer is in the pipe, with most of a megabyte
+   * still to write. */
+  g_assert_cmpint (poll (&reader, 1, -1), ==, 1);
+  close (reader.fd);
+  g_thread_join (thread);
+
+  g_assert_false (job.ok);
+  g_assert_error (job.error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (job.error->message, g_strerror (EPIPE)));
+  g_clear_error (&job.error);
+  contents = read_file (a);
+  g_assert_cmpstr (contents, ==, "old\n");
+  listing = kl_test_folder_listing (folder);
+  g_assert_cmpstr (listing, ==, "a.csv pipe");
+}
+
 static void
 test_quotas_file_round_trip (void)
 {
@@ -782,6 +823,7 @@ main (int    argc,
   g_test_add_func ("/writer/set-restores-on-failure", test_set_restores_on_failure);
   g_test_add_func ("/writer/set-refuses-one-file-twice", test_set_refuses_one_file_twice);
   g_test_add_func ("/writer/set-cancel-waiting-for-reader", test_set_cancel_waiting_for_reader);
+  g_test_add_func ("/writer/set-reader-gone", test_set_reader_gone);
   g_test_add_func ("/writer/quotas-file-round-trip", test_quotas_file_round_trip);
 
   return g_test_run ();
