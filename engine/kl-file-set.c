@@ -176,6 +176,16 @@ add_problem (GPtrArray  *messages,
     kl_message_set_param (m, "reason", reason);
 }
 
+/* kl_file_check_writable()'s own located message, as one of the set's. */
+static void
+add_refusal (GPtrArray    *messages,
+             const GError *refusal)
+{
+  KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "output_refused");
+
+  kl_message_set_param (m, "reason", refusal->message);
+}
+
 static gboolean
 is_standard_output (const char *path)
 {
@@ -263,8 +273,7 @@ check_replaced (const char          *path,
 
   if (!kl_file_check_writable (path, inputs, &local_error))
     {
-      KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "output_refused");
-      kl_message_set_param (m, "reason", local_error->message);
+      add_refusal (messages, local_error);
       return;
     }
 
@@ -321,10 +330,7 @@ kl_file_set_check_paths (const char * const  *paths,
           if (standard_output_taken)
             add_problem (messages, "output_standard_twice", paths[i], NULL);
           else if (!kl_file_check_writable (paths[i], inputs, &local_error))
-            {
-              KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "output_refused");
-              kl_message_set_param (m, "reason", local_error->message);
-            }
+            add_refusal (messages, local_error);
           standard_output_taken = TRUE;
           continue;
         }
@@ -349,10 +355,7 @@ kl_file_set_check_paths (const char * const  *paths,
         {
           /* Only written to: never an input, and open to us. */
           if (!kl_file_check_writable (paths[i], inputs, &local_error))
-            {
-              KlMessage *m = kl_messages_add (messages, KL_SEVERITY_ERROR, "output_refused");
-              kl_message_set_param (m, "reason", local_error->message);
-            }
+            add_refusal (messages, local_error);
           continue;
         }
 
