@@ -4,6 +4,7 @@
  */
 #include "kl-test-files.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 static int
@@ -64,4 +65,21 @@ kl_test_pipe_reader_finish (KlTestPipeReader *reader)
   g_free (reader->path);
   g_free (reader);
   return received;
+}
+
+void
+kl_test_assert_record_names_stdout (const char *record_path,
+                                    const char *role,
+                                    const char *written)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, written, -1);
+  JsonObject *files;
+  JsonObject *file;
+
+  g_assert_true (json_parser_load_from_file (parser, record_path, NULL));
+  files = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "files");
+  file = json_object_get_object_member (files, role);
+  g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "-");
+  g_assert_cmpstr (json_object_get_string_member (file, "sha256"), ==, digest);
 }

@@ -18,4 +18,8 @@ typedef struct _KlTestPipeReader KlTestPipeReader;
 KlTestPipeReader *kl_test_pipe_reader_start  (const char *path);
 char             *kl_test_pipe_reader_finish (KlTestPipeReader *reader);
 
+/* Asserts that the audit record at @record_path names the file of @role
+ * "-" (standard output), with the SHA-256 of @written. */
+void kl_test_assert_record_names_stdout (const char *record_path, const char *role, const char *written);
+
 G_END_DECLS

@@ -916,6 +916,13 @@ test_draw_outputs (void)
     g_assert_cmpstr (listing, ==, "draw.json remaining.csv");
     g_clear_pointer (&listing, g_free);
     g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+
+    /* The record says where the panel went, with the hash of its bytes. */
+    {
+      g_autofree char *record = in_folder (folder, "draw.json");
+
+      kl_test_assert_record_names_stdout (record, "selected", to_stdout.out);
+    }
   }
 
   /* A named pipe: written in place, the same bytes, still a pipe. */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kl-test-utils.h"
+#include "kl-test-files.h"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -270,11 +271,13 @@ test_select_to_stdout (void)
   g_autofree char *quotas = example ("quotas.csv");
   g_autofree char *pool = example ("pool.csv");
   g_autofree char *remaining = g_build_filename (kl_test_dir (), "stdout-remaining.csv", NULL);
+  g_autofree char *record = g_build_filename (kl_test_dir (), "stdout-report.json", NULL);
   g_autoptr(KlTable) panel = NULL;
   g_autoptr(GError) error = NULL;
 
   kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
-               "--algorithm", "legacy", "--seed", "1", "-s", "-", "-r", remaining, "--progress", "none", NULL);
+               "--algorithm", "legacy", "--seed", "1", "-s", "-", "-r", remaining, "--report", record,
+               "--progress", "none", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
   panel = kl_table_read_data (run.out, -1, "stdout", NULL, &error);
@@ -282,6 +285,10 @@ test_select_to_stdout (void)
   g_assert_cmpuint (panel->n_rows, ==, 30);
   g_assert_cmpstr (panel->header[0], ==, "id");
   g_assert_nonnull (strstr (run.err, "Selected 30 people"));
+
+  /* The audit record names standard output "-", with the hash of what
+   * was written there. */
+  kl_test_assert_record_names_stdout (record, "selected", run.out);
 
   /* A device is written in place: /dev/null stays a device. */
   {
