@@ -433,22 +433,21 @@ hidden_path (const char *target,
   return g_build_filename (folder, name, NULL);
 }
 
-/* Waits until @fd takes more bytes or @cancellable is cancelled, so that a
- * pipe nobody reads does not make Ctrl-C wait. */
+/* Waits until @fd takes more bytes or @cancellable (whose @cancel_fd is
+ * polled with it, when there is one) is cancelled, so that a pipe nobody
+ * reads does not make Ctrl-C wait. */
 static gboolean
-wait_writable (int           fd,
-               GCancellable *cancellable)
+wait_writable (int            fd,
+               const GPollFD *cancel_fd,
+               GCancellable  *cancellable)
 {
   GPollFD fds[2] = { { fd, G_IO_OUT, 0 } };
-  guint n_fds = 1;
 
-  if (g_cancellable_make_pollfd (cancellable, &fds[1]))
-    n_fds++;
-  while (g_poll (fds, n_fds, -1) < 0)
+  if (cancel_fd != NULL)
+    fds[1] = *cancel_fd;
+  while (g_poll (fds, cancel_fd != NULL ? 2 : 1, -1) < 0)
     if (errno != EINTR)
       break;
-  if (n_fds > 1)
-    g_cancellable_release_fd (cancellable);
   if (g_cancellable_is_cancelled (cancellable))
     {
       errno = ECANCELED;
@@ -470,28 +469,39 @@ write_all (int           fd,
   gsize written = 0;
   /* A pipe that polls writable takes PIPE_BUF bytes without blocking. */
   gsize chunk = stream ? PIPE_BUF : CHUNK;
+  GPollFD cancel_fd;
+  gboolean polled = stream && g_cancellable_make_pollfd (cancellable, &cancel_fd);
+  gboolean ok = TRUE;
 
-  while (written < length)
+  while (ok && written < length)
     {
       gssize n;
 
-      if (stream && !wait_writable (fd, cancellable))
-        return FALSE;
-      n = write (fd, data + written, MIN (length - written, chunk));
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        continue;
-      if (n < 0)
-        return FALSE;
-      written += n;
-      *done += n;
-      kl_progress_update (progress, *done, _("Writing the files"));
-      if (g_cancellable_is_cancelled (cancellable))
+      if (stream && !wait_writable (fd, polled ? &cancel_fd : NULL, cancellable))
+        ok = FALSE;
+      else if ((n = write (fd, data + written, MIN (length - written, chunk))) < 0)
+        ok = errno == EINTR || errno == EAGAIN;
+      else
         {
-          errno = ECANCELED;
-          return FALSE;
+          written += n;
+          *done += n;
+          kl_progress_update (progress, *done, _("Writing the files"));
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              errno = ECANCELED;
+              ok = FALSE;
+            }
         }
     }
-  return TRUE;
+
+  if (polled)
+    {
+      int saved = errno;
+
+      g_cancellable_release_fd (cancellable);
+      errno = saved;
+    }
+  return ok;
 }
 
 static gboolean
