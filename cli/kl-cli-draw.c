@@ -22,6 +22,9 @@ typedef struct {
   char *people_path;
   char *already_selected_path;
   char *output_dir;
+  char *selected_path;
+  char *remaining_path;
+  char *draw_record_path;
   gboolean force;
   gboolean excel_safe;
 } DrawOptions;
@@ -118,9 +121,32 @@ draw_main (DrawOptions *options)
       g_free (folder);
       folder = g_strdup (options->output_dir);
     }
-  selected = g_build_filename (folder, "selected.csv", NULL);
-  remaining = g_build_filename (folder, "remaining.csv", NULL);
-  draw_record = g_build_filename (folder, "draw.json", NULL);
+  /* Each may be named apart: another file, a device, a pipe or "-". */
+  selected = options->selected_path ? g_strdup (options->selected_path)
+                                    : g_build_filename (folder, "selected.csv", NULL);
+  remaining = options->remaining_path ? g_strdup (options->remaining_path)
+                                      : g_build_filename (folder, "remaining.csv", NULL);
+  draw_record = options->draw_record_path ? g_strdup (options->draw_record_path)
+                                          : g_build_filename (folder, "draw.json", NULL);
+
+  /* Refused before anything is drawn: two outputs on one file, an output
+   * over a file the draw reads, and an earlier draw without --force. */
+  {
+    const char *outputs[] = { selected, remaining, draw_record, NULL };
+    const char *inputs[] = { options->distribution_path, record_path, kl_pool_get_file (loaded.pool),
+                             loaded.already_selected ? kl_pool_get_file (loaded.already_selected) : NULL,
+                             NULL };
+
+    if (!kl_file_set_check_paths (outputs, inputs, options->force, &error))
+      {
+        kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
+        if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+          kl_cli_print_text (KL_SEVERITY_ERROR, _("A panel was drawn here before. Give --force to replace its files, "
+                                                  "or choose another --output-dir."));
+        status = KL_EXIT_USAGE;
+        goto out;
+      }
+  }
 
   request.lottery = record.root;
   request.lottery_name = record_path;
@@ -158,9 +184,18 @@ draw_main (DrawOptions *options)
       goto out;
     }
 
-  printf (_("The public number %s picks panel %u of %u.\n"), options->public_number, panel_number,
-          json_array_get_length (json_object_get_array_member (record.root, "panels")));
-  printf (_("Wrote %s, %s and the draw's record %s.\n"), selected, remaining, draw_record);
+  /* Notes, not data: standard output may be one of the files. */
+  {
+    g_autofree char *picked = g_strdup_printf (_("The public number %s picks panel %u of %u."),
+                                               options->public_number, panel_number,
+                                               json_array_get_length (json_object_get_array_member (record.root,
+                                                                                                    "panels")));
+    g_autofree char *wrote = g_strdup_printf (_("Wrote %s, %s and the draw's record %s."),
+                                              selected, remaining, draw_record);
+
+    kl_cli_print_text (KL_SEVERITY_INFO, picked);
+    kl_cli_print_text (KL_SEVERITY_INFO, wrote);
+  }
   status = KL_EXIT_OK;
 
 out:
@@ -190,6 +225,12 @@ kl_cli_draw (int    argc,
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
       N_("Where to write selected.csv, remaining.csv and draw.json (default: the distribution's folder)"),
       N_("DIR") },
+    { "selected-csv", 's', 0, G_OPTION_ARG_FILENAME, &options.selected_path,
+      N_("Where to write the panel instead (“-” for standard output)"), N_("FILE") },
+    { "remaining-csv", 'r', 0, G_OPTION_ARG_FILENAME, &options.remaining_path,
+      N_("Where to write everyone else instead"), N_("FILE") },
+    { "draw-record", 0, 0, G_OPTION_ARG_FILENAME, &options.draw_record_path,
+      N_("Where to write the draw's record instead"), N_("FILE") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &options.force,
       N_("Replace the files of an earlier draw"), NULL },
     { "excel-safe", 0, 0, G_OPTION_ARG_NONE, &options.excel_safe,
@@ -211,5 +252,8 @@ kl_cli_draw (int    argc,
   g_free (options.people_path);
   g_free (options.already_selected_path);
   g_free (options.output_dir);
+  g_free (options.selected_path);
+  g_free (options.remaining_path);
+  g_free (options.draw_record_path);
   return status;
 }

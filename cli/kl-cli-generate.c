@@ -9,17 +9,27 @@
 
 #include "kl-cli.h"
 
+/* Every file of a command in one set, all or nothing, with a note per
+ * file on standard error (standard output may be one of the files). */
 static int
-write_text (const char *path,
-            const char *text,
-            const char * const *inputs)
+write_files (KlFileSet *set)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!kl_file_write_atomic (path, text, strlen (text), inputs, &error))
+  if (!kl_file_set_commit (set, TRUE, NULL, NULL, &error))
     {
-      fprintf (stderr, "%s\n", error->message);
+      kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
       return KL_EXIT_FAILED;
+    }
+  for (guint i = 0; i < kl_file_set_get_n_files (set); i++)
+    {
+      const char *path = kl_file_set_get_path (set, i);
+      g_autofree char *text = NULL;
+
+      if (g_str_equal (path, "-"))
+        continue;
+      text = g_strdup_printf (_("Wrote %s"), path);
+      kl_cli_print_text (KL_SEVERITY_INFO, text);
     }
   return KL_EXIT_OK;
 }
@@ -37,6 +47,7 @@ kl_cli_gen_sample (int    argc,
   g_autofree char *features_path = NULL;
   g_autofree char *people_path = NULL;
   g_autofree char *csv = NULL;
+  g_autoptr(KlFileSet) set = NULL;
   int number_wanted = 0;
   int seed = 1;
   int status;
@@ -75,7 +86,9 @@ kl_cli_gen_sample (int    argc,
       return KL_EXIT_BAD_INPUT;
     }
 
-  return write_text (people_path, csv, (const char *[]) { settings_path, features_path, NULL });
+  set = kl_file_set_new ((const char *[]) { settings_path, features_path, NULL });
+  kl_file_set_add_text (set, people_path, g_steal_pointer (&csv));
+  return write_files (set);
 }
 
 int
@@ -90,6 +103,7 @@ kl_cli_generate (int    argc,
   g_autofree char *people_path = NULL;
   g_autofree char *pool_csv = NULL;
   g_autofree char *quotas_csv = NULL;
+  g_autoptr(KlFileSet) set = NULL;
   KlGeneratorOptions options;
   int people, features, panel = 0, kept, seed;
   double bias, households, tightness;
@@ -151,15 +165,13 @@ kl_cli_generate (int    argc,
       return KL_EXIT_USAGE;
     }
 
-  status = write_text (people_path, pool_csv, NULL);
-  if (status == KL_EXIT_OK && features_path != NULL)
-    status = write_text (features_path, quotas_csv, NULL);
-  if (status == KL_EXIT_OK && settings_path != NULL)
-    {
-      g_autofree char *toml = kl_settings_to_toml (settings);
-      status = write_text (settings_path, toml, NULL);
-    }
-  return status;
+  set = kl_file_set_new (NULL);
+  kl_file_set_add_text (set, people_path, g_steal_pointer (&pool_csv));
+  if (features_path != NULL)
+    kl_file_set_add_text (set, features_path, g_steal_pointer (&quotas_csv));
+  if (settings_path != NULL)
+    kl_file_set_add_text (set, settings_path, kl_settings_to_toml (settings));
+  return write_files (set);
 }
 
 int
@@ -169,8 +181,8 @@ kl_cli_default_settings (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE"));
   g_autoptr(KlSettings) settings = kl_settings_new ();
   g_autofree char *toml = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean to_stdout;
-  int status;
 
   g_option_context_set_summary (context, _("Write a commented settings file with the defaults, to edit "
                                            "(“-” writes it to standard output)."));
@@ -184,8 +196,16 @@ kl_cli_default_settings (int    argc,
     return kl_cli_usage_error ("default-settings", _("“%s” already exists; it is not written over"), argv[1]);
 
   toml = kl_settings_to_toml (settings);
-  status = write_text (argv[1], toml, NULL);
-  if (status == KL_EXIT_OK && !to_stdout)
-    printf (_("Wrote %s: set id_column and columns_to_keep to your pool's columns.\n"), argv[1]);
-  return status;
+  if (!kl_file_write_atomic (argv[1], toml, strlen (toml), NULL, &error))
+    {
+      kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
+      return KL_EXIT_FAILED;
+    }
+  if (!to_stdout)
+    {
+      g_autofree char *text = g_strdup_printf (_("Wrote %s: set id_column and columns_to_keep to your pool's columns."),
+                                               argv[1]);
+      kl_cli_print_text (KL_SEVERITY_INFO, text);
+    }
+  return KL_EXIT_OK;
 }

@@ -2,17 +2,16 @@
  *
  * Flags follow the Python tool's `csv` command, so its scripts port over.
  * Outputs are checked before the run and written after it as one set, all
- * or nothing (kl_file_set_commit()), never over an input; Ctrl-C or SIGTERM
- * until the last file is in place cancels and leaves the old files.
+ * or nothing (kl_file_set_commit(), which also writes "-", devices and
+ * pipes), never over an input; Ctrl-C or SIGTERM until the last output is
+ * written cancels and leaves the old files.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "kl-cli.h"
 
@@ -65,24 +64,11 @@ report_kind (const char *path)
   return KL_EXPORT_REPORT_TEXT;
 }
 
-/* "-" (standard output) and an existing device, pipe or terminal are
- * written where they are, never replaced (kl_file_write_atomic()); they
- * cannot be taken back, so they are written after the rest of the set is
- * in place. */
-static gboolean
-written_in_place (const char *path)
-{
-  struct stat path_stat;
-
-  if (g_str_equal (path, "-"))
-    return TRUE;
-  return stat (path, &path_stat) == 0 && !S_ISREG (path_stat.st_mode) && !S_ISDIR (path_stat.st_mode);
-}
-
-/* An output on standard output must hold nothing else: the report and the
- * summary then go to standard error. */
-static FILE *
-info_stream (const SelectOptions *options)
+/* The run report is data, for standard output, unless an output is
+ * written there: then it is a note on standard error, with the others. */
+static void
+print_report (const SelectOptions *options,
+              const char          *text)
 {
   const char *named[] = { options->selected_path, options->remaining_path, options->panels_path,
                           options->probabilities_path, options->distribution_path, options->xlsx_path,
@@ -90,8 +76,13 @@ info_stream (const SelectOptions *options)
 
   for (guint i = 0; i < G_N_ELEMENTS (named); i++)
     if (g_strcmp0 (named[i], "-") == 0)
-      return stderr;
-  return stdout;
+      {
+        g_autofree char *trimmed = g_strchomp (g_strdup (text));
+
+        kl_cli_print_text (KL_SEVERITY_INFO, trimmed);
+        return;
+      }
+  fputs (text, stdout);
 }
 
 /* Where each output goes: the folder's usual names first, then each
@@ -148,46 +139,13 @@ select_in_thread (GTask        *task,
       return;
     }
 
-  {
-    g_autoptr(KlFileSet) regular = NULL;
-    g_autoptr(GPtrArray) input_paths = g_ptr_array_new ();
-    g_autoptr(GArray) in_place = g_array_new (FALSE, FALSE, sizeof (guint));
-    guint n_inputs;
-    const KlRunInput *run_inputs = kl_run_get_inputs (job->run, &n_inputs);
-
-    for (guint i = 0; i < n_inputs; i++)
-      g_ptr_array_add (input_paths, (gpointer) run_inputs[i].name);
-    g_ptr_array_add (input_paths, NULL);
-    regular = kl_file_set_new ((const char * const *) input_paths->pdata);
-    for (guint i = 0; i < kl_file_set_get_n_files (set); i++)
-      {
-        if (written_in_place (kl_file_set_get_path (set, i)))
-          g_array_append_val (in_place, i);
-        else
-          kl_file_set_add (regular, kl_file_set_get_path (set, i), kl_file_set_get_contents (set, i));
-      }
-
-    /* Files named on the command line are replaced, as the Python tool does;
-     * an output folder's were checked against --force before the run. */
-    if (!kl_file_set_commit (regular, TRUE, job->reporter, cancellable, &error))
-      {
-        g_task_return_error (task, error);
-        return;
-      }
-    for (guint i = 0; i < in_place->len; i++)
-      {
-        guint index = g_array_index (in_place, guint, i);
-        gsize length;
-        const char *data = g_bytes_get_data (kl_file_set_get_contents (set, index), &length);
-
-        if (!kl_file_write_atomic (kl_file_set_get_path (set, index), data ? data : "", length,
-                                   (const char * const *) input_paths->pdata, &error))
-          {
-            g_task_return_error (task, error);
-            return;
-          }
-      }
-  }
+  /* Files named on the command line are replaced, as the Python tool does;
+   * an output folder's were checked against --force before the run. */
+  if (!kl_file_set_commit (set, TRUE, job->reporter, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -238,7 +196,6 @@ check_outputs (SelectOptions      *options,
   g_autoptr(GError) error = NULL;
   char *paths[KL_EXPORT_N_FILES] = { NULL };
   const char *named[KL_EXPORT_N_FILES] = { NULL };
-  guint n_stdout = 0;
 
   named[KL_EXPORT_SELECTED] = options->selected_path;
   named[KL_EXPORT_REMAINING] = options->remaining_path;
@@ -251,16 +208,6 @@ check_outputs (SelectOptions      *options,
 
   for (KlExportFile f = 0; f < KL_EXPORT_N_FILES; f++)
     {
-      if (named[f] != NULL && written_in_place (named[f]))
-        {
-          /* Not part of the set's checks: only never an input, and "-"
-           * once. */
-          if (g_str_equal (named[f], "-") && n_stdout++ > 0)
-            return kl_cli_usage_error ("select", _("only one output can be “-” (standard output)"));
-          if (!kl_file_check_writable (named[f], inputs, &error))
-            return refuse (error, NULL);
-          continue;
-        }
       if (named[f] != NULL)
         paths[f] = g_strdup (named[f]);
       else if (options->output_dir != NULL && will_have (f, params))
@@ -291,27 +238,34 @@ print_outcome (SelectOptions *options,
   g_autoptr(KlExport) export = plan_outputs (options, run);
   g_auto(GStrv) paths = kl_export_get_paths (export);
   guint n_panels = kl_run_get_n_panels (run);
-  FILE *info = info_stream (options);
 
+  /* Notes on standard error, where --progress jsonl makes them events. */
   if (n_panels > 1)
     {
       g_autofree char *digest = kl_run_get_distribution_digest (run);
+      g_autofree char *text = g_strdup_printf (_("Wrote %u equally likely panels for a public draw; nobody is selected yet.\n"
+                                                 "The distribution's SHA-256 is %s.\n"
+                                                 "Publish it, then draw one panel with: kleroterion-cli draw --distribution FILE "
+                                                 "--public-number NUMBER"),
+                                               n_panels, digest);
 
-      fprintf (info, _("Wrote %u equally likely panels for a public draw; nobody is selected yet.\n"
-                "The distribution's SHA-256 is %s.\n"
-                "Publish it, then draw one panel with: kleroterion-cli draw --distribution FILE "
-                "--public-number NUMBER\n"),
-              n_panels, digest);
+      kl_cli_print_text (KL_SEVERITY_INFO, text);
     }
   else
     {
+      g_autofree char *text = NULL;
       guint k;
 
       kl_run_get_panel (run, 0, &k);
-      fprintf (info, ngettext ("Selected %u person.\n", "Selected %u people.\n", k), k);
+      text = g_strdup_printf (ngettext ("Selected %u person.", "Selected %u people.", k), k);
+      kl_cli_print_text (KL_SEVERITY_INFO, text);
     }
   for (guint i = 0; paths[i] != NULL; i++)
-    fprintf (info, _("Wrote %s\n"), paths[i]);
+    {
+      g_autofree char *text = g_strdup_printf (_("Wrote %s"), paths[i]);
+
+      kl_cli_print_text (KL_SEVERITY_INFO, text);
+    }
 }
 
 static int
@@ -412,7 +366,7 @@ select_main (SelectOptions *options)
           g_autofree char *csv = kl_quotas_to_csv (kl_run_get_suggested_quotas (run));
           g_autoptr(GError) write_error = NULL;
 
-          fprintf (info_stream (options), "%s", text);
+          print_report (options, text);
           kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
           if (kl_file_write_atomic (options->suggested_path, csv, strlen (csv), inputs, &write_error))
             {
@@ -424,7 +378,7 @@ select_main (SelectOptions *options)
         }
       else
         {
-          fprintf (info_stream (options), "%s", text);
+          print_report (options, text);
           kl_cli_print_text (KL_SEVERITY_ERROR, error->message);
           kl_cli_print_text (KL_SEVERITY_ERROR, _("The selection failed; nothing was written."));
         }
@@ -434,7 +388,7 @@ select_main (SelectOptions *options)
     }
 
   report_text = kl_report_to_text (kl_run_get_report (run));
-  fprintf (info_stream (options), "%s", report_text);
+  print_report (options, report_text);
   if (params.test_selection)
     kl_cli_print_text (KL_SEVERITY_WARNING, _("WARNING: this is a TEST selection. The panel was NOT chosen at random; "
                                               "do not use it for an assembly."));

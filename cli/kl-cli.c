@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <gio/gunixoutputstream.h>
@@ -51,6 +52,11 @@ int
 kl_cli_main (int    argc,
              char **argv)
 {
+  /* A reader that closes its end of a pipe early (`… -s - | head`) makes
+   * the write fail with EPIPE, which the outputs report and undo, instead
+   * of killing the process halfway through a set. */
+  signal (SIGPIPE, SIG_IGN);
+
   if (argc < 2)
     {
       print_help (stderr);
@@ -480,6 +486,10 @@ kl_cli_run_in_thread (GTaskThreadFunc   func,
   task = g_task_new (NULL, cancellable, on_thread_done, &run);
   g_task_set_task_data (task, data, NULL);
   g_task_set_return_on_cancel (task, FALSE);
+  /* What the worker returns stands: a signal after the last output is in
+   * place must not turn a whole new set into "interrupted, nothing was
+   * written". */
+  g_task_set_check_cancellable (task, FALSE);
 
   interrupt = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
   terminate = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);

@@ -85,8 +85,10 @@ file_entry (const char *path,
   g_autofree char *record_folder = g_path_get_dirname (record_path);
   g_autofree char *canon = g_canonicalize_filename (folder, NULL);
   g_autofree char *record_canon = g_canonicalize_filename (record_folder, NULL);
-  g_autofree char *name = g_str_equal (canon, record_canon) ? g_path_get_basename (path)
-                                                            : g_canonicalize_filename (path, NULL);
+  /* Standard output ("-") has no file name to give. */
+  g_autofree char *name = g_str_equal (path, "-") ? g_strdup (path)
+                          : g_str_equal (canon, record_canon) ? g_path_get_basename (path)
+                          : g_canonicalize_filename (path, NULL);
   g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, contents);
 
   json_object_set_string_member (entry, "name", name);

@@ -290,6 +290,9 @@ name_from_record (const char *path,
   g_autofree char *canon = g_canonicalize_filename (folder, NULL);
   g_autofree char *record_canon = record_folder ? g_canonicalize_filename (record_folder, NULL) : NULL;
 
+  /* Standard output has no file name: "-" says where the bytes went. */
+  if (g_str_equal (path, "-"))
+    return g_strdup (path);
   if (record_canon != NULL && g_str_equal (canon, record_canon))
     return g_path_get_basename (path);
   return g_canonicalize_filename (path, NULL);

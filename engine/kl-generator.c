@@ -372,7 +372,9 @@ kl_generate_sample (const KlQuotas    *quotas,
   for (guint f = 0; f < n_features; f++)
     {
       const KlFeature *feature = kl_quotas_get_feature (quotas, f);
-      int total = 0;
+      /* Maxima reach G_MAXINT each (a quota table may say "no limit" so):
+       * their sum needs 64 bits. */
+      gint64 total = 0;
 
       for (guint v = 0; v < feature->values->len; v++)
         total += ((KlQuotaValue *) g_ptr_array_index (feature->values, v))->max;

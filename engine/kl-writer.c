@@ -2,15 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-/* O_TMPFILE */
-#define _GNU_SOURCE
-
 #include "kl-private.h"
+#include "kl-writer-private.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,12 +76,11 @@ set_file_error (GError     **error,
  * create; the same bound on hops as the kernel's. */
 #define MAX_LINK_HOPS 40
 
-/* Where a write to @path really lands: @path itself, or the end of its chain
- * of symbolic links. Replacing the link itself would silently cut it from
- * its target, which is what the person who made the link relies on. */
-static char *
-resolve_links (const char  *path,
-               int         *saved_errno)
+/* Replacing the link itself would silently cut it from its target, which
+ * is what the person who made the link relies on. */
+char *
+kl_file_resolve_links (const char *path,
+                       int        *saved_errno)
 {
   g_autofree char *current = g_canonicalize_filename (path, NULL);
 
@@ -103,8 +97,18 @@ resolve_links (const char  *path,
       if (target == NULL)
         return g_steal_pointer (&current);
       folder = g_path_get_dirname (current);
-      g_free (current);
-      current = g_canonicalize_filename (target, folder);
+
+      /* /dev/stdout on a pipe is /proc/self/fd/1 → "pipe:[…]": a name that
+       * only the kernel can follow, so the link is where the write goes. */
+      {
+        g_autofree char *next = g_canonicalize_filename (target, folder);
+        struct stat next_stat, current_stat;
+
+        if (lstat (next, &next_stat) != 0 && stat (current, &current_stat) == 0)
+          return g_steal_pointer (&current);
+        g_free (current);
+        current = g_steal_pointer (&next);
+      }
     }
 
   *saved_errno = ELOOP;
@@ -188,7 +192,7 @@ kl_file_check_writable (const char          *path,
       return TRUE;
     }
 
-  target = resolve_links (path, &saved_errno);
+  target = kl_file_resolve_links (path, &saved_errno);
   if (target == NULL)
     {
       set_file_error (error, "write_failed", path, g_strerror (saved_errno));
@@ -240,175 +244,6 @@ kl_file_check_writable (const char          *path,
   return TRUE;
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *contents,
-           gsize        length,
-           int         *saved_errno)
-{
-  while (length > 0)
-    {
-      gssize written = write (fd, contents, MIN (length, (gsize) G_MAXSSIZE));
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          *saved_errno = errno;
-          return FALSE;
-        }
-      contents += written;
-      length -= written;
-    }
-  return TRUE;
-}
-
-/* Devices, pipes and terminals cannot be replaced, and replacing them
- * would be wrong (a root user writing to /dev/full would swap the device
- * node for a file): they are opened and written in place. */
-static gboolean
-write_in_place (const char  *target,
-                const char  *contents,
-                gsize        length,
-                int         *saved_errno)
-{
-  int fd = open (target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    {
-      *saved_errno = errno;
-      return FALSE;
-    }
-  ok = write_all (fd, contents, length, saved_errno);
-  if (close (fd) != 0 && ok)
-    {
-      *saved_errno = errno;
-      ok = FALSE;
-    }
-  return ok;
-}
-
-/* An unnamed file in @folder (O_TMPFILE) has no name to leave behind if the
- * process is killed before the rename; where the file system lacks it, a
- * hidden name beside the target, removed on every failure we live through. */
-static int
-open_temporary (const char  *folder,
-                const char  *target,
-                char       **temp_path)
-{
-  g_autofree char *base = g_path_get_basename (target);
-  g_autofree char *template = NULL;
-  int fd;
-
-#ifdef O_TMPFILE
-  /* Naming it later goes through /proc (see name_temporary()). */
-  if (g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR))
-    {
-      fd = open (folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-      if (fd >= 0)
-        {
-          *temp_path = NULL;
-          return fd;
-        }
-      /* Only "this file system cannot" falls back to a named file. */
-      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return -1;
-    }
-#endif
-
-  template = g_strdup_printf ("%s/.%s.XXXXXX", folder, base);
-  fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd >= 0)
-    *temp_path = g_steal_pointer (&template);
-  return fd;
-}
-
-/* Gives an unnamed temporary file its name just before the rename; the
- * name lives for two system calls. */
-static gboolean
-name_temporary (int          fd,
-                const char  *folder,
-                const char  *target,
-                char       **temp_path)
-{
-  g_autofree char *base = g_path_get_basename (target);
-  g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", fd);
-
-  for (guint attempt = 0; attempt < 100; attempt++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s/.%s.%08x", folder, base, g_random_int ());
-
-      if (linkat (AT_FDCWD, proc_path, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
-        {
-          *temp_path = g_steal_pointer (&name);
-          return TRUE;
-        }
-      if (errno != EEXIST)
-        return FALSE;
-    }
-  errno = EEXIST;
-  return FALSE;
-}
-
-static gboolean
-replace_atomically (const char        *target,
-                    const struct stat *old_stat,
-                    const char        *contents,
-                    gsize              length,
-                    int               *saved_errno)
-{
-  g_autofree char *folder = g_path_get_dirname (target);
-  g_autofree char *temp_path = NULL;
-  int fd = open_temporary (folder, target, &temp_path);
-
-  if (fd < 0)
-    {
-      *saved_errno = errno;
-      return FALSE;
-    }
-
-  /* A replaced file keeps who may read it: a 0600 list of names must not
-   * come back 0644. The owner is kept where we may (as root). */
-  if (old_stat != NULL)
-    {
-      if (fchmod (fd, old_stat->st_mode & 07777) != 0)
-        goto failed;
-      if ((old_stat->st_uid != geteuid () || old_stat->st_gid != getegid ()) &&
-          fchown (fd, old_stat->st_uid, old_stat->st_gid) != 0 && errno != EPERM)
-        goto failed;
-    }
-
-  if (!write_all (fd, contents, length, saved_errno))
-    {
-      errno = *saved_errno;
-      goto failed;
-    }
-  /* Data on disk before the name points at it, so a crash leaves the old
-   * file or the new one, never an empty one. */
-  if (fsync (fd) != 0)
-    goto failed;
-  if (temp_path == NULL && !name_temporary (fd, folder, target, &temp_path))
-    goto failed;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto failed;
-    }
-  fd = -1;
-  if (rename (temp_path, target) != 0)
-    goto failed;
-  return TRUE;
-
-failed:
-  *saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  if (temp_path != NULL)
-    g_unlink (temp_path);
-  return FALSE;
-}
-
 /**
  * kl_file_write_atomic:
  * @path: the output file, or `-` for standard output
@@ -425,9 +260,11 @@ failed:
  *   that file's own folder; the link stays a link;
  * - a device, a pipe or a terminal is written in place, never replaced;
  * - `-` is standard output;
- * - a file that is one of @inputs, by name, link or hard link, is refused.
+ * - a file that is one of @inputs, by name, link or hard link, is refused,
+ *   and so is a write-protected file.
  *
- * Every failure names the file and the reason (KL_ERROR_FILE).
+ * It is kl_file_set_commit() for a set of one file, which says how. Every
+ * failure names the file and the reason (KL_ERROR_FILE).
  */
 gboolean
 kl_file_write_atomic (const char          *path,
@@ -436,42 +273,17 @@ kl_file_write_atomic (const char          *path,
                       const char * const  *inputs,
                       GError             **error)
 {
-  g_autofree char *target = NULL;
-  struct stat target_stat;
-  gboolean exists;
-  gboolean ok;
-  int saved_errno = 0;
+  g_autoptr(KlFileSet) set = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL || length == 0, FALSE);
 
-  if (!kl_file_check_writable (path, inputs, error))
-    return FALSE;
-
-  if (is_standard_output (path))
-    {
-      fflush (stdout);
-      ok = write_all (STDOUT_FILENO, contents, length, &saved_errno);
-    }
-  else
-    {
-      target = resolve_links (path, &saved_errno);
-      exists = target != NULL && stat (target, &target_stat) == 0;
-      if (target == NULL)
-        ok = FALSE;
-      else if (exists && !S_ISREG (target_stat.st_mode))
-        ok = write_in_place (target, contents, length, &saved_errno);
-      else
-        ok = replace_atomically (target, exists ? &target_stat : NULL, contents, length, &saved_errno);
-    }
-
-  if (!ok)
-    {
-      set_file_error (error, "write_failed", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  /* One file is a set of one: the same rules, the same code. */
+  set = kl_file_set_new (inputs);
+  bytes = g_bytes_new_static (contents, length);
+  kl_file_set_add (set, path, bytes);
+  return kl_file_set_commit (set, TRUE, NULL, NULL, error);
 }
 
 gboolean

@@ -3,12 +3,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-test-utils.h"
+#include "kl-test-files.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 typedef struct {
   int status;
@@ -385,7 +388,7 @@ test_select_jsonl_progress (void)
   g_autofree char *out = g_build_filename (kl_test_dir (), "j-sel.csv", NULL);
   g_autofree char *rem = g_build_filename (kl_test_dir (), "j-rem.csv", NULL);
   g_auto(GStrv) lines = NULL;
-  guint events = 0, writes = 0;
+  guint events = 0, writes = 0, notes = 0;
 
   run_cli (&run, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30", "--algorithm", "legacy",
            "--seed", "3", "-s", out, "-r", rem, "--progress", "jsonl", NULL);
@@ -398,6 +401,14 @@ test_select_jsonl_progress (void)
 
       g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
       event = json_node_get_object (json_parser_get_root (parser));
+      /* The notes of the outcome come last, as events too. */
+      if (g_str_equal (json_object_get_string_member (event, "event"), "message"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (event, "severity"), ==, "info");
+          notes++;
+          continue;
+        }
+      g_assert_cmpuint (notes, ==, 0);
       /* The selection, then the writing of its outputs. */
       if (g_str_equal (json_object_get_string_member (event, "phase"), "write_files"))
         writes++;
@@ -408,6 +419,11 @@ test_select_jsonl_progress (void)
     }
   g_assert_cmpuint (events - writes, >=, 3);
   g_assert_cmpuint (writes, >=, 2);
+  /* "Selected 30 people." and one "Wrote …" per file. */
+  g_assert_cmpuint (notes, ==, 3);
+  g_assert_nonnull (strstr (run.err, "Selected 30 people"));
+  g_assert_nonnull (strstr (run.err, "Wrote "));
+  g_assert_null (strstr (run.out, "Wrote "));
 }
 
 /* Ctrl-C cancels the run: status 130, no output files. */
@@ -483,7 +499,7 @@ test_select_maximin (void)
            "--seed", "5", "--number-selections", "5", "--panels-csv", panels,
            "--distribution-csv", distribution, NULL);
   g_assert_cmpint (lottery.status, ==, 0);
-  g_assert_nonnull (strstr (lottery.out, "The distribution's SHA-256 is "));
+  g_assert_nonnull (strstr (lottery.err, "The distribution's SHA-256 is "));
   panel_table = kl_table_read_file (panels, NULL, NULL);
   g_assert_cmpuint (panel_table->n_columns, ==, 5);
   g_assert_cmpstr (panel_table->header[4], ==, "Panel 5");
@@ -761,12 +777,12 @@ test_public_draw_and_tampering (void)
   g_assert_false (g_file_test (selected_path, G_FILE_TEST_EXISTS));   /* nobody selected yet */
   distribution = in_folder (out, "distribution.csv");
   distribution_sha = sha256_of (distribution);
-  g_assert_nonnull (strstr (lottery.out, distribution_sha));
+  g_assert_nonnull (strstr (lottery.err, distribution_sha));
 
   /* 7 mod 5 = 2: the second panel. */
   run_cli (&draw, "draw", "--distribution", distribution, "--public-number", "7", NULL);
   g_assert_cmpint (draw.status, ==, 0);
-  g_assert_nonnull (strstr (draw.out, "picks panel 2 of 5"));
+  g_assert_nonnull (strstr (draw.err, "picks panel 2 of 5"));
 
   panels_path = in_folder (out, "panels.csv");
   panels = kl_table_read_file (panels_path, NULL, NULL);
@@ -856,6 +872,146 @@ test_public_draw_and_tampering (void)
     g_assert_true (g_file_set_contents (garbage, "{ not json", -1, NULL));
     run_cli (&unreadable, "verify", garbage, NULL);
     g_assert_cmpint (unreadable.status, ==, 3);
+  }
+}
+
+/* The draw's outputs follow the rules of every output: "-", a pipe and a
+ * device written in place, a failing device undoing the whole set, two
+ * outputs on one file refused before anything is drawn. */
+static void
+test_draw_outputs (void)
+{
+  g_auto(Inputs) in = { 0 };
+  g_auto(Run) lottery = { 0 };
+  g_auto(Run) to_stdout = { 0 };
+  g_autofree char *lottery_folder = NULL;
+  g_autofree char *distribution = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(KlTable) panel = NULL;
+  g_autoptr(GError) error = NULL;
+
+  inputs_write (&in);
+  lottery_folder = in_folder (in.folder, "lottery");
+  g_assert_cmpint (g_mkdir (lottery_folder, 0755), ==, 0);
+  run_cli (&lottery, "select", "-S", in.settings, "-f", in.quotas, "-p", in.pool, "-n", "4",
+           "--algorithm", "maximin", "--seed", "4", "--number-selections", "5",
+           "--output-dir", lottery_folder, "--no-progress", NULL);
+  g_assert_cmpint (lottery.status, ==, 0);
+  distribution = in_folder (lottery_folder, "distribution.csv");
+
+  /* "-": standard output holds the panel and nothing else; the rest of
+   * the set goes to the folder. */
+  {
+    g_autofree char *folder = in_folder (in.folder, "to-stdout");
+
+    g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+    run_cli (&to_stdout, "draw", "-d", distribution, "--public-number", "7", "-o", folder, "-s", "-", NULL);
+    g_assert_cmpint (to_stdout.status, ==, 0);
+    panel = kl_table_read_data (to_stdout.out, -1, "stdout", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (panel->n_rows, ==, 4);
+    g_assert_cmpstr (panel->header[0], ==, "id");
+    g_assert_nonnull (strstr (to_stdout.err, "picks panel 2 of 5"));
+    listing = kl_test_folder_listing (folder);
+    g_assert_cmpstr (listing, ==, "draw.json remaining.csv");
+    g_clear_pointer (&listing, g_free);
+    g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+
+    /* The record says where the panel went, with the hash of its bytes. */
+    {
+      g_autofree char *record = in_folder (folder, "draw.json");
+
+      kl_test_assert_record_names_stdout (record, "selected", to_stdout.out);
+    }
+  }
+
+  /* A named pipe: written in place, the same bytes, still a pipe. */
+  {
+    g_autofree char *folder = in_folder (in.folder, "to-fifo");
+    g_autofree char *pipe_path = in_folder (folder, "panel.pipe");
+    g_autofree char *received = NULL;
+    g_auto(Run) run = { 0 };
+    KlTestPipeReader *reader;
+    struct stat fifo_stat;
+
+    g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+    g_assert_cmpint (mkfifo (pipe_path, 0600), ==, 0);
+    reader = kl_test_pipe_reader_start (pipe_path);
+    run_cli (&run, "draw", "-d", distribution, "--public-number", "7", "-o", folder, "-s", pipe_path, NULL);
+    received = kl_test_pipe_reader_finish (reader);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (received, ==, to_stdout.out);
+    g_assert_cmpint (lstat (pipe_path, &fifo_stat), ==, 0);
+    g_assert_true (S_ISFIFO (fifo_stat.st_mode));
+    listing = kl_test_folder_listing (folder);
+    g_assert_cmpstr (listing, ==, "draw.json panel.pipe remaining.csv");
+    g_clear_pointer (&listing, g_free);
+  }
+
+  /* /dev/full fails last, when the files are in place: they are put back
+   * as they were, the device stays a device, exit 1 naming it. */
+  if (g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *folder = in_folder (in.folder, "to-full");
+      g_autofree char *remaining = in_folder (folder, "remaining.csv");
+      g_autofree char *record = in_folder (folder, "draw.json");
+      g_autofree char *contents = NULL;
+      g_auto(Run) fresh = { 0 };
+      g_auto(Run) again = { 0 };
+      struct stat device_stat;
+
+      g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+      run_cli (&fresh, "draw", "-d", distribution, "--public-number", "7", "-o", folder, "-s", "/dev/full", NULL);
+      g_assert_cmpint (fresh.status, ==, 1);
+      g_assert_nonnull (strstr (fresh.err, "/dev/full"));
+      g_assert_nonnull (strstr (fresh.err, g_strerror (ENOSPC)));
+      listing = kl_test_folder_listing (folder);
+      g_assert_cmpstr (listing, ==, "");
+      g_clear_pointer (&listing, g_free);
+
+      g_assert_true (g_file_set_contents (remaining, "old remaining\n", -1, NULL));
+      g_assert_true (g_file_set_contents (record, "{}\n", -1, NULL));
+      run_cli (&again, "draw", "-d", distribution, "--public-number", "7", "-o", folder, "-s", "/dev/full",
+               "--force", NULL);
+      g_assert_cmpint (again.status, ==, 1);
+      g_assert_nonnull (strstr (again.err, "Nothing was written"));
+      listing = kl_test_folder_listing (folder);
+      g_assert_cmpstr (listing, ==, "draw.json remaining.csv");
+      g_clear_pointer (&listing, g_free);
+      g_assert_true (g_file_get_contents (remaining, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "old remaining\n");
+      g_clear_pointer (&contents, g_free);
+      g_assert_true (g_file_get_contents (record, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "{}\n");
+      g_assert_cmpint (stat ("/dev/full", &device_stat), ==, 0);
+      g_assert_true (S_ISCHR (device_stat.st_mode));
+    }
+
+  /* Refused before the draw: two outputs on one file, "-" twice, an
+   * output over the pool the draw reads. */
+  {
+    g_autofree char *folder = in_folder (in.folder, "refused");
+    g_autofree char *same = in_folder (folder, "same.csv");
+    g_auto(Run) twice = { 0 };
+    g_auto(Run) stdout_twice = { 0 };
+    g_auto(Run) over_input = { 0 };
+
+    g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+    run_cli (&twice, "draw", "-d", distribution, "--public-number", "7", "-o", folder,
+             "-s", same, "-r", same, NULL);
+    g_assert_cmpint (twice.status, ==, 2);
+    g_assert_nonnull (strstr (twice.err, "Two outputs"));
+    run_cli (&stdout_twice, "draw", "-d", distribution, "--public-number", "7", "-o", folder,
+             "-s", "-", "-r", "-", NULL);
+    g_assert_cmpint (stdout_twice.status, ==, 2);
+    g_assert_nonnull (strstr (stdout_twice.err, "Only one output can be “-”"));
+    g_assert_cmpstr (stdout_twice.out, ==, "");
+    run_cli (&over_input, "draw", "-d", distribution, "--public-number", "7", "-o", folder,
+             "-r", in.pool, NULL);
+    g_assert_cmpint (over_input.status, ==, 2);
+    g_assert_nonnull (strstr (over_input.err, "will not be written over"));
+    listing = kl_test_folder_listing (folder);
+    g_assert_cmpstr (listing, ==, "");
   }
 }
 
@@ -1002,8 +1158,9 @@ test_signal_while_writing (gconstpointer data)
 
   /* A signal may come after the last rename: the set is then whole and
    * new. It must never be mixed, partial or leave a temporary file, and
-   * most tries land while the files are written. */
-  for (guint attempt = 0; attempt < 2; attempt++)
+   * most tries land while the files are written (the first, on this
+   * machine; up to four where writing is faster). */
+  for (guint attempt = 0; attempt < 4 && interrupted == 0; attempt++)
     {
       g_auto(BigSet) set = { 0 };
       g_autoptr(GSubprocess) process = NULL;
@@ -1029,6 +1186,42 @@ test_signal_while_writing (gconstpointer data)
   g_assert_cmpuint (interrupted, >, 0);
 }
 
+/* The panel goes to a pipe nobody reads: the run cannot finish, so the
+ * signal always comes while the set is being written, after the files are
+ * renamed into place. They must be put back, nothing hidden left. */
+static void
+test_signal_while_waiting_for_reader (gconstpointer data)
+{
+  int signal_number = GPOINTER_TO_INT (data);
+  g_auto(BigSet) set = { 0 };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+  struct stat pipe_stat;
+
+  big_set_write (&set);
+  g_assert_cmpint (g_unlink (set.outputs[0]), ==, 0);
+  g_assert_cmpint (mkfifo (set.outputs[0], 0600), ==, 0);
+  process = start_writing (&set);
+  g_subprocess_send_signal (process, signal_number);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+
+  listing = kl_test_folder_listing (set.folder);
+  g_assert_cmpstr (listing, ==, "pool.csv quotas.csv remaining.csv report.json selected.csv settings.toml");
+  for (guint i = 1; i < G_N_ELEMENTS (set.outputs); i++)
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *base = g_path_get_basename (set.outputs[i]);
+
+      g_assert_true (g_file_get_contents (set.outputs[i], &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, base);
+    }
+  g_assert_cmpint (lstat (set.outputs[0], &pipe_stat), ==, 0);
+  g_assert_true (S_ISFIFO (pipe_stat.st_mode));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1051,10 +1244,15 @@ main (int    argc,
   g_test_add_func ("/cli/output-dir-and-verify", test_output_dir_and_verify);
   g_test_add_func ("/cli/outputs-on-one-path", test_outputs_on_one_path);
   g_test_add_func ("/cli/public-draw-and-tampering", test_public_draw_and_tampering);
+  g_test_add_func ("/cli/draw-outputs", test_draw_outputs);
   g_test_add_func ("/cli/excel-safe-and-verify", test_excel_safe_and_verify);
   g_test_add_data_func ("/cli/sigint-while-writing", GINT_TO_POINTER (SIGINT), test_signal_while_writing);
   g_test_add_data_func ("/cli/sigterm-while-writing", GINT_TO_POINTER (SIGTERM), test_signal_while_writing);
   g_test_add_data_func ("/cli/sigkill-while-writing", GINT_TO_POINTER (SIGKILL), test_signal_while_writing);
+  g_test_add_data_func ("/cli/sigint-waiting-for-reader", GINT_TO_POINTER (SIGINT),
+                        test_signal_while_waiting_for_reader);
+  g_test_add_data_func ("/cli/sigterm-waiting-for-reader", GINT_TO_POINTER (SIGTERM),
+                        test_signal_while_waiting_for_reader);
   g_test_add_func ("/cli/analyse", test_analyse);
 
   return g_test_run ();

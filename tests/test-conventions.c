@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kl-test-utils.h"
+#include "kl-test-files.h"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -57,6 +58,8 @@ static void
 test_usage_names_program (void)
 {
   const char *commands[] = { "check", "select", "analyse", "gen-sample", "generate", "default-settings" };
+  /* "…" prints as "?" where the locale is not UTF-8 (a build sandbox). */
+  const char *utf8[] = { "LC_ALL=C.UTF-8", NULL };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -65,7 +68,7 @@ test_usage_names_program (void)
       g_autofree char *usage = g_strdup_printf ("kleroterion-cli %s [OPTION…]", commands[i]);
       g_autofree char *named = g_strdup_printf ("kleroterion-cli %s: ", commands[i]);
 
-      kl_test_cli (&help, NULL, NULL, commands[i], "--help", NULL);
+      kl_test_cli (&help, utf8, NULL, commands[i], "--help", NULL);
       g_assert_cmpint (help.status, ==, 0);
       g_assert_nonnull (strstr (help.out, usage));
 
@@ -91,28 +94,14 @@ test_default_settings_to_stdout (void)
   g_assert_cmpstr (settings->id_column, ==, "id");
 }
 
-/* Every line on standard error is a JSON event, warnings and the failure
- * included. */
-static void
-test_jsonl_one_format (void)
+/* Asserts that every line of @text is a JSON event; returns how many are
+ * messages. */
+static guint
+count_json_events (const char *text)
 {
-  g_auto(KlTestCli) run = { 0 };
-  g_autofree char *settings = kl_test_write_file ("settings.toml", "id_column = \"id\"\n");
-  g_autofree char *quotas = kl_test_write_file ("quotas.csv", "feature,value,min,max\n"
-                                                "gender,female,2,2\ngender,male,0,2\n"
-                                                "age,young,0,2\nage,old,2,2\n");
-  g_autofree char *pool = kl_test_write_file ("pool.csv", "id,gender,age\n1,female,young\n"
-                                              "2,female,young\n3,male,old\n4,male,old,extra\n");
-  g_autofree char *selected = g_build_filename (kl_test_dir (), "selected.csv", NULL);
-  g_autofree char *remaining = g_build_filename (kl_test_dir (), "remaining.csv", NULL);
-  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   guint n_messages = 0;
 
-  kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "2",
-               "-s", selected, "-r", remaining, "--progress", "jsonl", NULL);
-  g_assert_cmpint (run.status, ==, 4);
-
-  lines = g_strsplit (run.err, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
@@ -129,6 +118,30 @@ test_jsonl_one_format (void)
       if (g_str_equal (json_object_get_string_member (event, "event"), "message"))
         n_messages++;
     }
+  return n_messages;
+}
+
+/* Every line on standard error is a JSON event, warnings and the failure
+ * included. */
+static void
+test_jsonl_one_format (void)
+{
+  g_auto(KlTestCli) run = { 0 };
+  g_autofree char *settings = kl_test_write_file ("settings.toml", "id_column = \"id\"\n");
+  g_autofree char *quotas = kl_test_write_file ("quotas.csv", "feature,value,min,max\n"
+                                                "gender,female,2,2\ngender,male,0,2\n"
+                                                "age,young,0,2\nage,old,2,2\n");
+  g_autofree char *pool = kl_test_write_file ("pool.csv", "id,gender,age\n1,female,young\n"
+                                              "2,female,young\n3,male,old\n4,male,old,extra\n");
+  g_autofree char *selected = g_build_filename (kl_test_dir (), "selected.csv", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "remaining.csv", NULL);
+  guint n_messages;
+
+  kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "2",
+               "-s", selected, "-r", remaining, "--progress", "jsonl", NULL);
+  g_assert_cmpint (run.status, ==, 4);
+
+  n_messages = count_json_events (run.err);
   /* the settings warning, the row of another width, the infeasibility, "nothing was written" */
   g_assert_cmpuint (n_messages, >=, 4);
   g_assert_nonnull (strstr (run.err, "\"code\":\"row_width_mismatch\""));
@@ -258,11 +271,13 @@ test_select_to_stdout (void)
   g_autofree char *quotas = example ("quotas.csv");
   g_autofree char *pool = example ("pool.csv");
   g_autofree char *remaining = g_build_filename (kl_test_dir (), "stdout-remaining.csv", NULL);
+  g_autofree char *record = g_build_filename (kl_test_dir (), "stdout-report.json", NULL);
   g_autoptr(KlTable) panel = NULL;
   g_autoptr(GError) error = NULL;
 
   kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
-               "--algorithm", "legacy", "--seed", "1", "-s", "-", "-r", remaining, "--progress", "none", NULL);
+               "--algorithm", "legacy", "--seed", "1", "-s", "-", "-r", remaining, "--report", record,
+               "--progress", "none", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
   panel = kl_table_read_data (run.out, -1, "stdout", NULL, &error);
@@ -270,6 +285,10 @@ test_select_to_stdout (void)
   g_assert_cmpuint (panel->n_rows, ==, 30);
   g_assert_cmpstr (panel->header[0], ==, "id");
   g_assert_nonnull (strstr (run.err, "Selected 30 people"));
+
+  /* The audit record names standard output "-", with the hash of what
+   * was written there. */
+  kl_test_assert_record_names_stdout (record, "selected", run.out);
 
   /* A device is written in place: /dev/null stays a device. */
   {
@@ -293,7 +312,77 @@ test_select_to_stdout (void)
     kl_test_cli (&twice, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
                  "-s", "-", "-r", "-", "--progress", "none", NULL);
     g_assert_cmpint (twice.status, ==, 2);
-    g_assert_nonnull (strstr (twice.err, "only one output can be “-”"));
+    g_assert_nonnull (strstr (twice.err, "Only one output can be “-”"));
+  }
+}
+
+/* Standard output is for data: "Wrote …" and the other notes go to
+ * standard error, as JSON events with --progress jsonl. */
+static void
+test_notes_on_standard_error (void)
+{
+  g_autofree char *settings = example ("settings.toml");
+  g_autofree char *quotas = example ("quotas.csv");
+  g_autofree char *pool = example ("pool.csv");
+  g_autofree char *sample = g_build_filename (kl_test_dir (), "notes-sample.csv", NULL);
+  g_autofree char *made_quotas = g_build_filename (kl_test_dir (), "notes-quotas.csv", NULL);
+  g_autofree char *made_settings = g_build_filename (kl_test_dir (), "notes-settings.toml", NULL);
+  g_autofree char *remaining = g_build_filename (kl_test_dir (), "notes-remaining.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_auto(KlTestCli) run = { 0 };
+
+    kl_test_cli (&run, NULL, NULL, "gen-sample", "-S", settings, "-f", quotas, "-p", sample, "-n", "10", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_nonnull (strstr (run.err, "Wrote "));
+    g_assert_nonnull (strstr (run.err, "notes-sample.csv"));
+  }
+
+  /* The pool on standard output, alone; the other two files noted. */
+  {
+    g_auto(KlTestCli) run = { 0 };
+    g_autoptr(KlTable) table = NULL;
+
+    kl_test_cli (&run, NULL, NULL, "generate", "--people", "50", "-p", "-", "-f", made_quotas,
+                 "-S", made_settings, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    table = kl_table_read_data (run.out, -1, "stdout", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (table->n_rows, ==, 50);
+    g_assert_nonnull (strstr (run.err, "notes-quotas.csv"));
+    g_assert_nonnull (strstr (run.err, "notes-settings.toml"));
+    g_assert_null (strstr (run.err, "Wrote -"));
+  }
+
+  {
+    g_auto(KlTestCli) run = { 0 };
+    g_autofree char *path = g_build_filename (kl_test_dir (), "notes-default.toml", NULL);
+
+    kl_test_cli (&run, NULL, NULL, "default-settings", path, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_nonnull (strstr (run.err, "notes-default.toml"));
+  }
+
+  /* A successful select with the panel on standard output: the report
+   * and the notes are events on standard error, the CSV alone on
+   * standard output. */
+  {
+    g_auto(KlTestCli) run = { 0 };
+    g_autoptr(KlTable) panel = NULL;
+
+    kl_test_cli (&run, NULL, NULL, "select", "-S", settings, "-f", quotas, "-p", pool, "-n", "30",
+                 "--algorithm", "legacy", "--seed", "2", "-s", "-", "-r", remaining, "--progress", "jsonl", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    panel = kl_table_read_data (run.out, -1, "stdout", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (panel->n_rows, ==, 30);
+    g_assert_cmpuint (count_json_events (run.err), >=, 3);
+    g_assert_nonnull (strstr (run.err, "Selected 30 people"));
+    g_assert_nonnull (strstr (run.err, "SUCCESS"));
+    g_assert_nonnull (strstr (run.err, "notes-remaining.csv"));
   }
 }
 
@@ -312,6 +401,7 @@ main (int    argc,
   g_test_add_func ("/conventions/options-documented", test_options_documented);
   g_test_add_func ("/conventions/desktop-file", test_desktop_file);
   g_test_add_func ("/conventions/select-to-stdout", test_select_to_stdout);
+  g_test_add_func ("/conventions/notes-on-standard-error", test_notes_on_standard_error);
 
   return g_test_run ();
 }

@@ -780,6 +780,41 @@ test_permissions_kept (void)
   files_clear (&files);
 }
 
+/* The window's export follows the rules of every output: a link in the
+ * folder to a device is followed and the device written in place, and
+ * when it fails (a full disk), every replaced file is put back. */
+static void
+test_device_in_folder (void)
+{
+  Files files = { 0 };
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlRun) run = small_run (&files, &pool);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  struct stat link_stat;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      files_clear (&files);
+      return;
+    }
+  write_old_set_but (files.folder, "selected.csv");
+  link = g_build_filename (files.folder, "selected.csv", NULL);
+  g_assert_cmpint (symlink ("/dev/full", link), ==, 0);
+
+  g_assert_false (kl_export_to_folder (run, files.folder, KL_EXPORT_EXCEL_SAFE | KL_EXPORT_REPLACE,
+                                       NULL, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "selected.csv"));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOSPC)));
+  g_assert_cmpint (lstat (link, &link_stat), ==, 0);
+  g_assert_true (S_ISLNK (link_stat.st_mode));
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  assert_old_set_but (files.folder, "selected.csv");
+  files_clear (&files);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -800,6 +835,7 @@ main (int    argc,
   g_test_add_func ("/export/permissions-kept", test_permissions_kept);
   g_test_add_func ("/export/draw-panel-number", test_draw_panel_number);
   g_test_add_func ("/export/draw-run-to-folder", test_draw_run_to_folder);
+  g_test_add_func ("/export/device-in-folder", test_device_in_folder);
 
   return g_test_run ();
 }

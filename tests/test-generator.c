@@ -188,6 +188,38 @@ test_gen_sample_impossible (void)
   g_assert_error (error, KL_ERROR, KL_ERROR_BAD_DATA);
 }
 
+/* Four maxima of 2^30 sum to 2^32, which an int total wrapped to 0
+ * (undefined behaviour, then "every value has a maximum of 0"). The draw
+ * must follow the maxima: the value with maximum 0 never drawn, the four
+ * large ones about evenly. */
+static void
+test_gen_sample_huge_maxima (void)
+{
+  g_autoptr(KlTable) quota_table = kl_test_table ("feature,value,min,max\n"
+                                                  "g,a,0,1073741824\ng,b,0,1073741824\n"
+                                                  "g,c,0,1073741824\ng,d,0,1073741824\ng,e,0,0\n"
+                                                  "h,x,0,2147483647\nh,y,0,2147483647\n");
+  g_autoptr(KlQuotas) quotas = kl_quotas_load (quota_table, 0, NULL, NULL);
+  g_autoptr(KlSettings) settings = kl_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(KlTable) table = NULL;
+  g_autoptr(KlPool) pool = NULL;
+  guint counts[5] = { 0 };
+
+  g_assert_nonnull (quotas);
+  csv = kl_generate_sample (quotas, settings, 1000, 7, &error);
+  g_assert_no_error (error);
+  table = kl_test_table (csv);
+  pool = kl_pool_load (table, quotas, settings, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 1000; i++)
+    counts[kl_pool_get_value (pool, i, 0)]++;
+  g_assert_cmpuint (counts[4], ==, 0);
+  for (guint v = 0; v < 4; v++)
+    g_assert_cmpuint (counts[v], >, 150);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +231,7 @@ main (int    argc,
   g_test_add_func ("/generator/correlation-and-bias", test_correlation_and_bias);
   g_test_add_func ("/generator/gen-sample", test_gen_sample);
   g_test_add_func ("/generator/gen-sample-impossible", test_gen_sample_impossible);
+  g_test_add_func ("/generator/gen-sample-huge-maxima", test_gen_sample_huge_maxima);
 
   return g_test_run ();
 }
