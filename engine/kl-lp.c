@@ -27,7 +27,10 @@
  *    panel (kl-maximin.c), warm-started with the dual simplex after rows
  *    are added. Its basis has as many rows as there are panels (hundreds)
  *    instead of one per volunteer: on 1,000/100 the primal form took 14 s
- *    for 320 solves, the dual form 2.9 s for 191.
+ *    for 320 solves, the dual form 2.9 s for 191. Since then the master
+ *    has moved to groups of interchangeable people and count vectors
+ *    (kl-seat-counts.c), which shrinks it further: on 5,000/250, 102
+ *    solves took 1.6 s where the per-person master took minutes.
  *  - A warm start can still stall on degenerate masters (a repeated-panel
  *    master stalled for 580 s where a cold solve took 0.13 s), so every
  *    attempt has a budget of iterations — ATTEMPT_BUDGET_FACTOR times the

@@ -310,6 +310,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           break;
         }
       upper = kl_lp_get_objective (master.lp);
+      g_debug ("Maximin iteration %u: %u count vectors, lowest chance %.6f, master %.2f s so far",
+               t, n_vectors, upper, kl_lp_get_stats (master.lp)->seconds);
 
       for (guint g = 0; g < n_groups; g++)
         {
