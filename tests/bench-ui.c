@@ -260,6 +260,7 @@ open_pool (KlWindow   *window,
 }
 
 #define RUNS 5
+#define SCROLL_STEPS 10
 
 static int
 compare_doubles (const void *a,
@@ -336,6 +337,50 @@ measure_first_preview (const char *dir,
           largest (block, RUNS), median (ready, RUNS), largest (ready, RUNS), median (cpu, RUNS));
 }
 
+static gboolean
+focus_in_view (GtkColumnView *view)
+{
+  guint row, column;
+  gboolean visible = FALSE;
+
+  return kl_table_view_get_focus_cell (view, &row, &column, &visible) && visible;
+}
+
+static void
+scroll_preview (KlWindow *window)
+{
+  GtkColumnView *view = kl_files_page_get_preview_view (kl_window_get_files_page (window));
+  GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)));
+  double frames[SCROLL_STEPS], largest_frame = 0, jump_ms, jump_block_cpu;
+  gint64 start;
+
+  for (guint i = 0; i < SCROLL_STEPS; i++)
+    {
+      double upper = gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v);
+
+      longest_block_cpu = 0;
+      gtk_adjustment_set_value (v, upper * (i + 1) / SCROLL_STEPS);
+      wait_for_frame (GTK_WIDGET (window), g_get_monotonic_time ());
+      wait_for_frame (GTK_WIDGET (window), g_get_monotonic_time ());
+      frames[i] = longest_block_cpu / 1e3;
+      largest_frame = MAX (largest_frame, frames[i]);
+    }
+
+  longest_block_cpu = 0;
+  gtk_adjustment_set_value (v, 0);
+  start = g_get_monotonic_time ();
+  kl_table_view_focus_cell (view, n_rows - 500, 5);
+  while (!focus_in_view (view))
+    g_main_context_iteration (NULL, TRUE);
+  jump_ms = (g_get_monotonic_time () - start) / 1e3;
+  jump_block_cpu = longest_block_cpu / 1e3;
+
+  printf ("%u-row preview scrolled in %d jumps: main loop's largest block in main-thread CPU median %.1f ms, "
+          "worst %.1f ms; from the top to a cell in row %u: %.0f ms, largest block %.1f ms CPU\n",
+          n_rows, SCROLL_STEPS, median (frames, SCROLL_STEPS), largest_frame, n_rows - 500, jump_ms, jump_block_cpu);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -368,6 +413,10 @@ main (int    argc,
   printf ("100,000-person pool after a 10,000-person one: ready to select %.0f ms, first frame showing it %.0f ms, "
           "main loop's largest block %.1f ms wall, %.1f ms CPU, process CPU %.2f s\n",
           ready_ms, preview_ms, wait_ms, busy_ms, cpu_s);
+
+  /* the whole 100,000-row preview, scrolled through and jumped to a cell
+   * near its end as a problem does */
+  scroll_preview (window);
 
   /* a flood of progress */
   bar = kl_window_get_progress_bar (window);

@@ -234,18 +234,8 @@ show_preview (KlFilesPage *self)
                                                        "%u people, %u columns. Rows with a problem are in red.",
                                                        table->n_rows),
                                              table->n_rows, table->n_columns);
-    guint first, shown;
 
-    /* A very large pool is previewed a window of rows at a time. */
-    kl_table_view_get_window (self->preview_view, &first, &shown);
-    if (shown < table->n_rows)
-      {
-        g_autofree char *more = g_strdup_printf (_("%s The preview holds %u rows at a time; choosing a problem "
-                                                   "below brings its row into view."), text, shown);
-        gtk_label_set_text (self->preview_description, more);
-      }
-    else
-      gtk_label_set_text (self->preview_description, text);
+    gtk_label_set_text (self->preview_description, text);
   }
 }
 

@@ -2,16 +2,20 @@
  *
  * A column view needs a list model and a factory per column. The rows
  * here are plain indices: a model of n rows whose items ("0", "1", …) are
- * made only when a visible row asks for one, and each column's factory
- * asks the view's current data for the text.
+ * made only when a row with widgets asks for one, and each column's
+ * factory asks the view's current data for the text. The model is lazy,
+ * so a view holds every row of its data, a 100,000-person pool included.
  *
- * GTK 4.8's column view spends time in proportion to the rows of its
- * model whenever rows come or go, and whenever columns come or go (some
- * 15–20 µs a row: a 100,000-person pool held the main loop for over a
- * second). So a view keeps one row list for good; new data with the same
- * columns is swapped in under the rows that are shown, and new columns
- * are put in only once the old rows have gone, a slice of rows per
- * main-loop turn each way.
+ * What costs time in GTK 4.8's column view is its cells, not its rows:
+ * it keeps widgets for some 200 rows around the scroll position, seen or
+ * not (GtkListView's GTK_LIST_VIEW_MAX_LIST_ITEMS), a cell per column in
+ * each, and a frame that makes them all held the main loop for 0.1 s with
+ * 13 columns and 0.3 s with 41 (bench-ui). So a cell is one
+ * GtkInscription, which is not measured by its text, and the columns come
+ * a few a frame, so that no frame makes more than CELLS_PER_FRAME cells;
+ * when the columns change, the old ones go the same way first. Rows
+ * without cells cost little, and a scroll to anywhere in 100,000 rows
+ * only rebinds the cells there are (bench-ui: under 15 ms a frame).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,14 +25,16 @@
 
 #include "kl-table-view.h"
 
-#define ROWS_PER_SLICE 2048
-#define FIRST_SLICE 64
+/* A frame makes at most this many cells: one column of the rows that
+ * have widgets, or a few of a short table. A column of a 100,000-person
+ * pool then costs a frame some 13 ms of the main thread (bench-ui; each
+ * new cell some 40 µs with its layout, and the frame lays out the cells
+ * already there again). */
+#define CELLS_PER_FRAME 300
 
-/* And even added in slices, each frame of a GTK 4.8 list view lays out all
- * its rows again (a 100,000-row view took a fifth of a second a frame):
- * a view holds this many rows of its data at most, a window that moves to
- * wherever a focused cell is. */
-#define MAX_SHOWN_ROWS 10000
+/* The rows GTK 4.8's list view keeps widgets for, at most (200 around
+ * the scroll position and a few more above and below). */
+#define ROWS_WITH_WIDGETS 204
 
 /* ---- n rows, each item made when asked for --------------------------------------- */
 
@@ -102,6 +108,7 @@ kl_row_list_set_n_rows (KlRowList *self,
 
 typedef struct {
   char **headers;
+  guint n_columns;
   guint n_rows;
   KlCellFunc cell;
   gpointer data;
@@ -124,10 +131,9 @@ typedef struct {
   KlRowList *rows;
   GtkSingleSelection *selection;
   Source *source;             /* what the rows show */
-  Source *next;               /* new columns, waiting for the old rows to go */
-  GHashTable *bound;          /* label → its row and column, packed */
-  guint offset;               /* the data row shown in the view's first row */
-  int focus_row;              /* the cell (a data row) a problem points at, or -1 */
+  Source *next;               /* new columns, waiting for the old ones to go */
+  GHashTable *bound;          /* cell → its row and column, packed */
+  int focus_row;              /* the cell a problem points at, or -1 */
   int focus_column;
   guint step_id;
   guint tick_id;
@@ -143,6 +149,7 @@ state_free (State *state)
   g_clear_pointer (&state->next, source_free);
   g_clear_pointer (&state->bound, g_hash_table_unref);
   g_clear_object (&state->selection);
+  g_clear_object (&state->rows);
   g_free (state);
 }
 
@@ -158,14 +165,14 @@ typedef struct {
 /* The full text of a truncated cell, asked for only when hovered: setting
  * a tooltip on every cell up front made showing a table take a second. */
 static gboolean
-on_query_tooltip (GtkWidget  *label,
+on_query_tooltip (GtkWidget  *cell,
                   int         x,
                   int         y,
                   gboolean    keyboard,
                   GtkTooltip *tooltip,
                   gpointer    user_data)
 {
-  const char *text = gtk_label_get_text (GTK_LABEL (label));
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (cell));
 
   if (text == NULL || *text == '\0')
     return FALSE;
@@ -178,48 +185,49 @@ on_setup (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-  guint header_length = GPOINTER_TO_UINT (user_data);
+  GtkWidget *cell = gtk_inscription_new (NULL);
+  guint width = GPOINTER_TO_UINT (user_data);
 
   /* Wide enough to read without hovering; the view scrolls sideways
    * rather than squeezing every column to an ellipsis. */
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), CLAMP (header_length + 2, 8, 16));
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
-  gtk_list_item_set_child (item, label);
-}
-
-/* The rows of @source a view holds. */
-static guint
-shown_rows (const Source *source)
-{
-  return source != NULL ? MIN (source->n_rows, MAX_SHOWN_ROWS) : 0;
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), width);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), width);
+  gtk_widget_set_has_tooltip (cell, TRUE);
+  g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
 show_cell (State     *state,
-           GtkWidget *label,
-           guint      view_row,
+           GtkWidget *cell,
+           guint      row,
            guint      column)
 {
   Source *source = state->source;
-  guint row = view_row + state->offset;
-  const char *text = source != NULL && row < source->n_rows ? source->cell (source->data, row, column) : NULL;
+  const char *text = source != NULL && row < source->n_rows && column < source->n_columns
+                     ? source->cell (source->data, row, column) : NULL;
 
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text ? text : "");
   if (source != NULL && source->marked_rows != NULL &&
       g_hash_table_contains (source->marked_rows, GUINT_TO_POINTER (row + 1)))
-    gtk_widget_add_css_class (label, "problem-cell");
+    gtk_widget_add_css_class (cell, "problem-cell");
   else
-    gtk_widget_remove_css_class (label, "problem-cell");
+    gtk_widget_remove_css_class (cell, "problem-cell");
 
   if ((int) row == state->focus_row && (int) column == state->focus_column)
-    gtk_widget_add_css_class (label, "focused-cell");
+    gtk_widget_add_css_class (cell, "focused-cell");
   else
-    gtk_widget_remove_css_class (label, "focused-cell");
+    gtk_widget_remove_css_class (cell, "focused-cell");
+}
+
+static guint
+item_row (GtkListItem *item)
+{
+  GtkStringObject *index = gtk_list_item_get_item (item);
+
+  return (guint) strtoul (gtk_string_object_get_string (index), NULL, 10);
 }
 
 static void
@@ -228,12 +236,11 @@ on_bind (GtkSignalListItemFactory *factory,
          gpointer                  user_data)
 {
   Column *column = user_data;
-  GtkWidget *label = gtk_list_item_get_child (item);
-  GtkStringObject *index = gtk_list_item_get_item (item);
-  guint row = (guint) strtoul (gtk_string_object_get_string (index), NULL, 10);
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  guint row = item_row (item);
 
-  g_hash_table_insert (column->state->bound, label, PACK (row, column->column));
-  show_cell (column->state, label, row, column->column);
+  g_hash_table_insert (column->state->bound, cell, PACK (row, column->column));
+  show_cell (column->state, cell, row, column->column);
 }
 
 static void
@@ -251,11 +258,11 @@ static void
 refresh_bound (State *state)
 {
   GHashTableIter iter;
-  gpointer label, packed;
+  gpointer cell, packed;
 
   g_hash_table_iter_init (&iter, state->bound);
-  while (g_hash_table_iter_next (&iter, &label, &packed))
-    show_cell (state, label, PACKED_ROW (packed), PACKED_COLUMN (packed));
+  while (g_hash_table_iter_next (&iter, &cell, &packed))
+    show_cell (state, cell, PACKED_ROW (packed), PACKED_COLUMN (packed));
 }
 
 static gboolean
@@ -266,46 +273,60 @@ same_headers (const Source *a,
                                                  (const char * const *) b->headers);
 }
 
-static void
-put_columns (State *state)
+static guint
+n_view_columns (State *state)
 {
-  GListModel *columns = gtk_column_view_get_columns (state->view);
-
-  while (g_list_model_get_n_items (columns) > 0)
-    {
-      g_autoptr(GtkColumnViewColumn) old = g_list_model_get_item (columns, 0);
-      gtk_column_view_remove_column (state->view, old);
-    }
-
-  for (guint c = 0; state->source->headers[c] != NULL; c++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      Column *column = g_new0 (Column, 1);
-      g_autoptr(GtkColumnViewColumn) view_column = NULL;
-
-      column->state = state;
-      column->column = c;
-      g_signal_connect (factory, "setup", G_CALLBACK (on_setup),
-                        GUINT_TO_POINTER (g_utf8_strlen (state->source->headers[c], -1)));
-      g_signal_connect_data (factory, "bind", G_CALLBACK (on_bind), column,
-                             (GClosureNotify) (void (*) (void)) g_free, 0);
-      g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), column);
-      view_column = gtk_column_view_column_new (state->source->headers[c], factory);
-      gtk_column_view_column_set_resizable (view_column, TRUE);
-      gtk_column_view_append_column (state->view, view_column);
-    }
+  return g_list_model_get_n_items (gtk_column_view_get_columns (state->view));
 }
 
-/* One slice of rows towards what the data needs, once a frame (the
- * frame lays out the rows: several slices in one frame would add up):
- * first the old rows go, if the columns change, then the new ones come. */
+/* How many columns a frame may add or take away: each has a cell in
+ * every row with widgets. */
+static guint
+columns_per_frame (State *state)
+{
+  guint rows = MIN (state->rows->n_rows, ROWS_WITH_WIDGETS);
+
+  return MAX (1, CELLS_PER_FRAME / MAX (rows, 1));
+}
+
+static void
+append_column (State *state,
+               guint  c)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  Column *column = g_new0 (Column, 1);
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+  guint header_length = g_utf8_strlen (state->source->headers[c], -1);
+
+  column->state = state;
+  column->column = c;
+  g_signal_connect (factory, "setup", G_CALLBACK (on_setup), GUINT_TO_POINTER (CLAMP (header_length + 2, 8, 16)));
+  g_signal_connect_data (factory, "bind", G_CALLBACK (on_bind), column,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), column);
+  view_column = gtk_column_view_column_new (state->source->headers[c], factory);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (state->view, view_column);
+}
+
+static void
+remove_last_column (State *state)
+{
+  GListModel *columns = gtk_column_view_get_columns (state->view);
+  g_autoptr(GtkColumnViewColumn) last = g_list_model_get_item (columns, g_list_model_get_n_items (columns) - 1);
+
+  gtk_column_view_remove_column (state->view, last);
+}
+
+/* One frame's share of the way to what the view is to show: old columns
+ * go, the rows change, new columns come. */
 static gboolean
 step (GtkWidget     *widget,
       GdkFrameClock *clock,
       gpointer       data)
 {
   State *state = data;
-  guint n = state->rows->n_rows;
+  guint n_columns = n_view_columns (state);
 
   if (!state->attached)
     {
@@ -315,25 +336,38 @@ step (GtkWidget     *widget,
 
   if (state->next != NULL)
     {
-      if (n > 0)
+      if (n_columns > 0)
         {
-          kl_row_list_set_n_rows (state->rows, n - MIN (n, ROWS_PER_SLICE));
+          for (guint i = columns_per_frame (state); i > 0 && n_columns > 0; i--, n_columns--)
+            remove_last_column (state);
           return G_SOURCE_CONTINUE;
         }
       g_clear_pointer (&state->source, source_free);
       state->source = g_steal_pointer (&state->next);
-      put_columns (state);
     }
 
-  /* An empty view knows no row height yet and makes a widget for every
-   * row it is given: the first slice is only a screenful. */
-  if (state->source != NULL && n < shown_rows (state->source))
-    kl_row_list_set_n_rows (state->rows, MIN (shown_rows (state->source), n + (n == 0 ? FIRST_SLICE : ROWS_PER_SLICE)));
-  else if (state->source != NULL && n > shown_rows (state->source))
-    kl_row_list_set_n_rows (state->rows, MAX (shown_rows (state->source), n - MIN (n, ROWS_PER_SLICE)));
+  if (state->source == NULL)
+    {
+      state->step_id = 0;
+      return G_SOURCE_REMOVE;
+    }
 
-  if (state->source == NULL || state->rows->n_rows != shown_rows (state->source))
-    return G_SOURCE_CONTINUE;
+  /* Rows without cells cost little: they all come at once, before the
+   * columns that would make their cells. */
+  if (state->rows->n_rows != state->source->n_rows)
+    {
+      kl_row_list_set_n_rows (state->rows, state->source->n_rows);
+      if (n_columns == 0)
+        return G_SOURCE_CONTINUE;
+    }
+
+  if (n_columns < state->source->n_columns)
+    {
+      for (guint i = columns_per_frame (state); i > 0 && n_columns < state->source->n_columns; i--)
+        append_column (state, n_columns++);
+      return G_SOURCE_CONTINUE;
+    }
+
   state->step_id = 0;
   return G_SOURCE_REMOVE;
 }
@@ -386,7 +420,7 @@ get_state (GtkColumnView *view)
   state = g_new0 (State, 1);
   state->view = view;
   state->rows = g_object_new (KL_TYPE_ROW_LIST, NULL);
-  state->selection = gtk_single_selection_new (G_LIST_MODEL (state->rows));
+  state->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (state->rows)));
   gtk_single_selection_set_autoselect (state->selection, FALSE);
   gtk_single_selection_set_can_unselect (state->selection, TRUE);
   gtk_single_selection_set_selected (state->selection, GTK_INVALID_LIST_POSITION);
@@ -405,8 +439,8 @@ get_state (GtkColumnView *view)
  * kl_table_view_set:
  * @marked_rows: (nullable): rows to highlight, as index + 1 keys
  *
- * Replaces what the view shows. With the same columns the rows on screen
- * change at once; other columns wait until the old rows have gone.
+ * Replaces what the view shows. With the same columns the cells on screen
+ * change at once; other columns take the place of the old a few a frame.
  */
 void
 kl_table_view_set (GtkColumnView      *view,
@@ -421,6 +455,7 @@ kl_table_view_set (GtkColumnView      *view,
   Source *source = g_new0 (Source, 1);
 
   source->headers = g_strdupv ((char **) headers);
+  source->n_columns = g_strv_length (source->headers);
   source->n_rows = n_rows;
   source->cell = cell;
   source->data = data;
@@ -429,18 +464,13 @@ kl_table_view_set (GtkColumnView      *view,
 
   state->focus_row = -1;
   state->focus_column = -1;
-  state->offset = 0;
   gtk_single_selection_set_selected (state->selection, GTK_INVALID_LIST_POSITION);
   g_clear_pointer (&state->next, source_free);
 
-  if (same_headers (state->source, source) || state->rows->n_rows == 0)
+  if (same_headers (state->source, source) || n_view_columns (state) == 0)
     {
-      gboolean new_columns = !same_headers (state->source, source);
-
       g_clear_pointer (&state->source, source_free);
       state->source = source;
-      if (new_columns)
-        put_columns (state);
       refresh_bound (state);
     }
   else
@@ -479,45 +509,36 @@ kl_table_view_get_n_rows (GtkColumnView *view)
   return state->next ? state->next->n_rows : state->source ? state->source->n_rows : 0;
 }
 
-/* The data rows the view holds now: @first, and @n from it. */
-void
-kl_table_view_get_window (GtkColumnView *view,
-                          guint         *first,
-                          guint         *n)
-{
-  State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
-
-  *first = state ? state->offset : 0;
-  *n = state ? shown_rows (state->next ? state->next : state->source) : 0;
-}
-
-/* Whether the view holds all the rows it is to hold (false while rows are
- * still coming, or while the view waits for its size). */
+/* Whether the view shows all the rows and columns of its data (false
+ * while columns are still coming or going, or while the view waits for
+ * its size). */
 gboolean
 kl_table_view_is_settled (GtkColumnView *view)
 {
   State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
 
   return state == NULL || (state->attached && state->next == NULL &&
-                           (state->source == NULL || state->rows->n_rows == shown_rows (state->source)));
+                           (state->source == NULL ||
+                            (state->rows->n_rows == state->source->n_rows &&
+                             n_view_columns (state) == state->source->n_columns)));
 }
 
 static GtkWidget *
-focus_label (State *state)
+focus_cell (State *state)
 {
   GHashTableIter iter;
-  gpointer label, packed;
+  gpointer cell, packed;
 
   g_hash_table_iter_init (&iter, state->bound);
-  while (g_hash_table_iter_next (&iter, &label, &packed))
-    if ((int) (PACKED_ROW (packed) + state->offset) == state->focus_row &&
-        (int) PACKED_COLUMN (packed) == state->focus_column)
-      return label;
+  while (g_hash_table_iter_next (&iter, &cell, &packed))
+    if ((int) PACKED_ROW (packed) == state->focus_row && (int) PACKED_COLUMN (packed) == state->focus_column)
+      return cell;
   return NULL;
 }
 
-/* Scrolls so that the focused cell's label is in view: first the rows (an
- * estimate from the row height), then, once that row is bound, exactly. */
+/* Scrolls so that the focused cell is in view: first the rows (an
+ * estimate from the row height), then, once that row has its cells,
+ * exactly. */
 static gboolean
 scroll_to_focus (GtkWidget     *widget,
                  GdkFrameClock *clock,
@@ -526,9 +547,8 @@ scroll_to_focus (GtkWidget     *widget,
   State *state = user_data;
   GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (widget));
   GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
-  GtkWidget *label;
+  GtkWidget *cell;
   graphene_rect_t bounds;
-  guint view_row;
 
   if (state->focus_row < 0 || ++state->scroll_frames > 600)
     {
@@ -536,20 +556,18 @@ scroll_to_focus (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
-  /* The rows may still wait for the view's size, or for old rows to go. */
-  if (!state->attached || state->next != NULL)
+  /* The rows may still wait for the view's size, or the columns for the
+   * old ones to go. */
+  if (!state->attached || state->next != NULL || state->rows->n_rows <= (guint) state->focus_row)
     return G_SOURCE_CONTINUE;
-  view_row = state->focus_row - state->offset;
-  if (state->rows->n_rows <= view_row)
-    kl_row_list_set_n_rows (state->rows, view_row + 1);
-  if (gtk_single_selection_get_selected (state->selection) != view_row)
-    gtk_single_selection_set_selected (state->selection, view_row);
+  if (gtk_single_selection_get_selected (state->selection) != (guint) state->focus_row)
+    gtk_single_selection_set_selected (state->selection, state->focus_row);
 
-  label = focus_label (state);
-  if (label == NULL || !gtk_widget_get_mapped (label) || !gtk_widget_compute_bounds (label, widget, &bounds))
+  cell = focus_cell (state);
+  if (cell == NULL || !gtk_widget_get_mapped (cell) || !gtk_widget_compute_bounds (cell, widget, &bounds))
     {
       double row_height = state->rows->n_rows > 0 ? gtk_adjustment_get_upper (v) / state->rows->n_rows : 0;
-      double target = row_height * view_row - gtk_adjustment_get_page_size (v) / 2;
+      double target = row_height * state->focus_row - gtk_adjustment_get_page_size (v) / 2;
 
       gtk_adjustment_set_value (v, MAX (target, 0));
       return G_SOURCE_CONTINUE;
@@ -561,8 +579,8 @@ scroll_to_focus (GtkWidget     *widget,
   if (bounds.origin.y < 60 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (widget) - 40)
     gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) + bounds.origin.y - gtk_widget_get_height (widget) / 2.0);
 
-  /* Rows still coming can move the rows shown: keep the cell in view
-   * until they have all come. */
+  /* Columns still coming can move the cell: keep it in view until they
+   * have all come. */
   if (state->step_id != 0)
     return G_SOURCE_CONTINUE;
   state->scroll_id = 0;
@@ -591,18 +609,9 @@ kl_table_view_focus_cell (GtkColumnView *view,
 
   state->focus_row = row;
   state->focus_column = column;
-
-  /* A row beyond the view's window moves the window to it: the same rows
-   * of the view show other rows of the data. */
-  if (state->next == NULL && (row < state->offset || row >= state->offset + shown_rows (source)))
-    state->offset = MIN (row - MIN (row, shown_rows (source) / 2), source->n_rows - shown_rows (source));
   refresh_bound (state);
-
-  /* The row must exist to be selected: the rows up to it come now. */
-  if (state->next == NULL && state->attached && state->rows->n_rows <= row - state->offset)
-    kl_row_list_set_n_rows (state->rows, row - state->offset + 1);
-  if (state->next == NULL && state->rows->n_rows > row - state->offset)
-    gtk_single_selection_set_selected (state->selection, row - state->offset);
+  if (state->next == NULL && state->rows->n_rows > row)
+    gtk_single_selection_set_selected (state->selection, row);
 
   state->scroll_frames = 0;
   if (state->scroll_id == 0)
@@ -617,22 +626,22 @@ kl_table_view_get_focus_cell (GtkColumnView *view,
                               gboolean      *visible)
 {
   State *state = g_object_get_data (G_OBJECT (view), "kl-table-view");
-  GtkWidget *label, *root;
+  GtkWidget *cell, *root;
   graphene_rect_t bounds;
 
   if (state == NULL || state->focus_row < 0)
     return FALSE;
   *row = state->focus_row;
   *column = state->focus_column;
-  label = focus_label (state);
+  cell = focus_cell (state);
   root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)));
 
   /* In the view's visible area, and in the window's. */
-  *visible = label != NULL && gtk_widget_get_mapped (label) && state->scroll_id == 0 &&
-             gtk_widget_compute_bounds (label, GTK_WIDGET (view), &bounds) &&
+  *visible = cell != NULL && gtk_widget_get_mapped (cell) && state->scroll_id == 0 &&
+             gtk_widget_compute_bounds (cell, GTK_WIDGET (view), &bounds) &&
              bounds.origin.x >= 0 && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (GTK_WIDGET (view)) &&
              bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (GTK_WIDGET (view)) &&
-             gtk_widget_compute_bounds (label, root, &bounds) &&
+             gtk_widget_compute_bounds (cell, root, &bounds) &&
              bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (root);
   return TRUE;
 }

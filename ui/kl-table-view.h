@@ -17,7 +17,6 @@ void  kl_table_view_set (GtkColumnView *view, const char * const *headers,
 void  kl_table_view_set_rows (GtkColumnView *view, GPtrArray *rows);
 guint kl_table_view_get_n_rows (GtkColumnView *view);
 gboolean kl_table_view_is_settled (GtkColumnView *view);
-void  kl_table_view_get_window (GtkColumnView *view, guint *first, guint *n);
 void  kl_table_view_focus_cell (GtkColumnView *view, guint row, guint column);
 gboolean kl_table_view_get_focus_cell (GtkColumnView *view, guint *row, guint *column,
                                        gboolean *visible);
