@@ -32,6 +32,11 @@
  * already there again). */
 #define CELLS_PER_FRAME 300
 
+/* A column is as wide as the longest of its header and SAMPLE_ROWS
+ * cells, up to MAX_COLUMN_CHARS. */
+#define SAMPLE_ROWS 200
+#define MAX_COLUMN_CHARS 28
+
 /* The rows GTK 4.8's list view keeps widgets for, at most (200 around
  * the scroll position and a few more above and below). */
 #define ROWS_WITH_WIDGETS 204
@@ -186,14 +191,14 @@ on_setup (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   GtkWidget *cell = gtk_inscription_new (NULL);
-  guint width = GPOINTER_TO_UINT (user_data);
+  guint chars = GPOINTER_TO_UINT (user_data);
 
   /* Wide enough to read without hovering; the view scrolls sideways
    * rather than squeezing every column to an ellipsis. */
   gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), width);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), width);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), chars);
   gtk_widget_set_has_tooltip (cell, TRUE);
   g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_list_item_set_child (item, cell);
@@ -289,6 +294,30 @@ columns_per_frame (State *state)
   return MAX (1, CELLS_PER_FRAME / MAX (rows, 1));
 }
 
+/* A column's width in characters, from its header and a sample of its
+ * cells (the first rows and some spread over the rest): wide enough to
+ * read most of them, at most MAX_COLUMN_CHARS; the width is fixed so
+ * that no cell is measured by its text. */
+static guint
+column_chars (const Source *source,
+              guint         column)
+{
+  guint chars = g_utf8_strlen (source->headers[column], -1);
+  guint stride = MAX (1, source->n_rows / SAMPLE_ROWS);
+
+  for (guint row = 0; row < MIN (source->n_rows, SAMPLE_ROWS); row++)
+    {
+      const char *text = source->cell (source->data, row, column);
+      chars = MAX (chars, text ? g_utf8_strlen (text, -1) : 0);
+    }
+  for (guint row = SAMPLE_ROWS; row < source->n_rows; row += stride)
+    {
+      const char *text = source->cell (source->data, row, column);
+      chars = MAX (chars, text ? g_utf8_strlen (text, -1) : 0);
+    }
+  return CLAMP (chars + 1, 4, MAX_COLUMN_CHARS);
+}
+
 static void
 append_column (State *state,
                guint  c)
@@ -296,11 +325,10 @@ append_column (State *state,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   Column *column = g_new0 (Column, 1);
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
-  guint header_length = g_utf8_strlen (state->source->headers[c], -1);
 
   column->state = state;
   column->column = c;
-  g_signal_connect (factory, "setup", G_CALLBACK (on_setup), GUINT_TO_POINTER (CLAMP (header_length + 2, 8, 16)));
+  g_signal_connect (factory, "setup", G_CALLBACK (on_setup), GUINT_TO_POINTER (column_chars (state->source, c)));
   g_signal_connect_data (factory, "bind", G_CALLBACK (on_bind), column,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), column);
