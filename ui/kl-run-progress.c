@@ -139,8 +139,15 @@ kl_run_progress_update (const char *phase,
   self->determinate = total > 0;
   if (total > 0)
     {
-      gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (current, total) / total);
-      moved (self);
+      double fraction = (double) MIN (current, total) / total;
+
+      /* The same fraction again is no move: after a second of those the
+       * bar pulses. */
+      if (fraction != gtk_progress_bar_get_fraction (self->progress_bar))
+        {
+          gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+          moved (self);
+        }
     }
 }
 
