@@ -343,6 +343,13 @@ open_generated (KlWindow   *window,
 
 /* ---- files ------------------------------------------------------------------------- */
 
+static AdwActionRow *
+panel_size_row (KlWindow *window)
+{
+  return ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (selection (window)), KL_TYPE_SELECTION_PAGE,
+                                                        "panel_size_row"));
+}
+
 /* Before any file: an invitation with two ways in, no green check. */
 static void
 test_empty_state (Fixture       *fixture,
@@ -354,6 +361,9 @@ test_empty_state (Fixture       *fixture,
                    "Open the pool and its quotas to check them");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL) &&
                   kl_window_is_running (fixture->window));
+  /* The Selection page says why nothing can be selected yet. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (panel_size_row (fixture->window)), ==,
+                   "Open a pool and its quotas on the Files page first");
   screenshot_pages (fixture->window, "empty");
 }
 
@@ -369,6 +379,8 @@ test_load_example (Fixture       *fixture,
   first = gtk_list_box_get_row_at_index (kl_files_page_get_problems_list (kl_window_get_files_page (fixture->window)), 0);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
                    "No problems found: ready to select a panel");
+  g_assert_cmpstr (adw_action_row_get_subtitle (panel_size_row (fixture->window)), ==,
+                   "The quotas allow 20 to 41 people");
 }
 
 /* Reading happens in a worker: the call returns at once with a spinner on

@@ -192,8 +192,12 @@ update_panel_size_bounds (KlSelectionPage *self,
   int lowest, highest, current;
   g_autofree char *subtitle = NULL;
 
+  /* Why Select Panel cannot be pressed yet. */
   if (inputs->quotas == NULL || inputs->pool == NULL)
-    return;
+    {
+      adw_action_row_set_subtitle (self->panel_size_row, _("Open a pool and its quotas on the Files page first"));
+      return;
+    }
 
   lowest = MAX (kl_quotas_get_minimum_selection (inputs->quotas), 1);
   highest = MIN (kl_quotas_get_maximum_selection (inputs->quotas), (int) kl_pool_get_n_people (inputs->pool));
