@@ -689,6 +689,10 @@ test_progress_and_cancel (Fixture       *fixture,
       g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kl_window_get_progress_bar (fixture->window))));
       screenshot_widget (GTK_WIDGET (fixture->window), name);
     }
+  resize (fixture->window, NARROW, 700);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kl_window_get_progress_bar (fixture->window))));
+  screenshot_widget (GTK_WIDGET (fixture->window), "running-narrow");
+  resize (fixture->window, WIDE, 900);
 
   g_assert_true (has_escape_for_cancel (GTK_WIDGET (fixture->window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel", NULL));
