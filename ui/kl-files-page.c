@@ -230,8 +230,8 @@ show_preview (KlFilesPage *self)
   kl_table_view_set (self->preview_view, (const char * const *) table->header, table->n_rows, preview_cell,
                      kl_table_ref (table), (GDestroyNotify) kl_table_unref, problem_rows);
   {
-    g_autofree char *text = g_strdup_printf (ngettext ("%u person, %u columns. Rows with a problem are in red.",
-                                                       "%u people, %u columns. Rows with a problem are in red.",
+    g_autofree char *text = g_strdup_printf (ngettext ("%'u person, %u columns. Rows with a problem are in red.",
+                                                       "%'u people, %u columns. Rows with a problem are in red.",
                                                        table->n_rows),
                                              table->n_rows, table->n_columns);
 
@@ -258,7 +258,8 @@ kl_files_page_show_inputs (KlFilesPage *self,
   if (inputs->tables[KL_INPUT_POOL] != NULL)
     {
       guint n = inputs->tables[KL_INPUT_POOL]->n_rows;
-      g_autofree char *summary = g_strdup_printf (ngettext ("%u person", "%u people", n), n);
+      /* "%'u": the count grouped as the locale writes numbers (100,000). */
+      g_autofree char *summary = g_strdup_printf (ngettext ("%'u person", "%'u people", n), n);
       set_row_file (self->pool_row, inputs->files[KL_INPUT_POOL], summary);
     }
   else
