@@ -734,6 +734,9 @@ test_progress_pulses (void)
   kl_run_progress_update (KL_PHASE_MULTIPLICATIVE_WEIGHTS, 200, 50, "a quarter", progress);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, 0.25);
   moves.before = kl_run_progress_get_n_moves (progress);
+  /* The same fraction again is no move. */
+  kl_run_progress_update (KL_PHASE_MULTIPLICATIVE_WEIGHTS, 200, 50, "a quarter", progress);
+  g_assert_cmpuint (kl_run_progress_get_n_moves (progress), ==, moves.before);
   wait_until (bar_moved, &moves, 10);
 
   kl_run_progress_stop (progress);
