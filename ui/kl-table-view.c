@@ -468,8 +468,9 @@ get_state (GtkColumnView *view)
  * kl_table_view_set:
  * @marked_rows: (nullable): rows to highlight, as index + 1 keys
  *
- * Replaces what the view shows. With the same columns the cells on screen
- * change at once; other columns take the place of the old a few a frame.
+ * Replaces what the view shows. With the same columns (and rows enough)
+ * the cells on screen change at once; otherwise new columns take the
+ * place of the old a few a frame.
  */
 void
 kl_table_view_set (GtkColumnView      *view,
@@ -496,7 +497,13 @@ kl_table_view_set (GtkColumnView      *view,
   gtk_single_selection_set_selected (state->selection, GTK_INVALID_LIST_POSITION);
   g_clear_pointer (&state->next, source_free);
 
-  if (same_headers (state->source, source) || n_view_columns (state) == 0)
+  /* The cells on screen can show other data at once if the columns stay
+   * and so do the rows with widgets (a view holds widgets for its first
+   * rows, up to ROWS_WITH_WIDGETS): more or fewer of those rows would
+   * make or drop all their cells in one frame. */
+  if ((same_headers (state->source, source) &&
+       (state->rows->n_rows == n_rows || MIN (state->rows->n_rows, n_rows) >= ROWS_WITH_WIDGETS)) ||
+      n_view_columns (state) == 0)
     {
       g_clear_pointer (&state->source, source_free);
       state->source = source;
