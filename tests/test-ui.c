@@ -1179,6 +1179,92 @@ test_narrow (Fixture       *fixture,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, NARROW);
 }
 
+/* ---- the table view ------------------------------------------------------------------ */
+
+static const char *
+numbered_cell (gpointer data,
+               guint    row,
+               guint    column)
+{
+  static char text[32];
+
+  g_snprintf (text, sizeof text, "%s%u:%u", (const char *) data, row, column);
+  return text;
+}
+
+/* Whether a cell under @widget shows @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+view_settled (gpointer data)
+{
+  return kl_table_view_is_settled (data);
+}
+
+static void
+set_numbered (GtkColumnView *view,
+              const char    *prefix,
+              guint          n_rows,
+              guint          n_columns)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) headers = NULL;
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      g_autofree char *header = g_strdup_printf ("column %u", c);
+      g_strv_builder_add (builder, header);
+    }
+  headers = g_strv_builder_end (builder);
+  kl_table_view_set (view, (const char * const *) headers, n_rows, numbered_cell, (gpointer) prefix, NULL, NULL);
+}
+
+/* A table view takes new data of every shape: more rows, fewer, other
+ * columns; each time it ends with all the rows and columns, showing the
+ * new data. */
+static void
+test_table_view_swaps (void)
+{
+  const struct { const char *prefix; guint rows, columns; } tables[] = {
+    { "a", 50, 6 }, { "b", 3000, 6 }, { "c", 120000, 6 }, { "d", 20, 6 }, { "e", 500, 9 }, { "f", 0, 2 }, { "g", 7, 3 },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+
+  g_object_ref_sink (window);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 400);
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *first_cell = g_strdup_printf ("%s0:0", tables[t].prefix);
+
+      set_numbered (view, tables[t].prefix, tables[t].rows, tables[t].columns);
+      wait_until (view_settled, view, 30);
+      wait_for_frame (GTK_WIDGET (view));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), ==, tables[t].rows);
+      g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (view)), ==, tables[t].columns);
+      g_assert_cmpuint (kl_table_view_get_n_rows (view), ==, tables[t].rows);
+      g_assert_true (shows_text (GTK_WIDGET (view), first_cell) == (tables[t].rows > 0));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 static GPtrArray *relayed;
 
 static void
@@ -1299,6 +1385,7 @@ main (int    argc,
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/uninstalled-catalogue", test_uninstalled_catalogue);
   g_test_add_func ("/ui/progress-pulses", test_progress_pulses);
+  g_test_add_func ("/ui/table-view-swaps", test_table_view_swaps);
   ADD ("/ui/empty-state", test_empty_state);
   ADD ("/ui/load-example", test_load_example);
   ADD ("/ui/background-load", test_background_load);
