@@ -343,6 +343,24 @@ open_generated (KlWindow   *window,
 
 /* ---- files ------------------------------------------------------------------------- */
 
+static gboolean
+preview_settled (gpointer data)
+{
+  return kl_table_view_is_settled (preview_view (data));
+}
+
+/* The title of the column the view shows at @position, once all its
+ * columns are there. */
+static const char *
+column_title (GtkColumnView *view,
+              guint          position)
+{
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (view), position);
+
+  g_assert_nonnull (column);
+  return gtk_column_view_column_get_title (column);
+}
+
 static AdwActionRow *
 panel_size_row (KlWindow *window)
 {
@@ -381,6 +399,14 @@ test_load_example (Fixture       *fixture,
                    "No problems found: ready to select a panel");
   g_assert_cmpstr (adw_action_row_get_subtitle (panel_size_row (fixture->window)), ==,
                    "The quotas allow 20 to 41 people");
+
+  /* The preview shows the id, then the quotas' features, then the rest. */
+  show_page (fixture->window, "files");
+  wait_until (preview_settled, fixture->window, 30);
+  g_assert_cmpstr (column_title (preview_view (fixture->window), 0), ==, "id");
+  g_assert_cmpstr (column_title (preview_view (fixture->window), 1), ==, "gender");
+  g_assert_cmpstr (column_title (preview_view (fixture->window), 4), ==, "education");
+  g_assert_cmpstr (column_title (preview_view (fixture->window), 5), ==, "first_name");
 }
 
 /* Reading happens in a worker: the call returns at once with a spinner on
@@ -500,7 +526,10 @@ test_problem_shows_cell (Fixture       *fixture,
 
   g_assert_true (kl_table_view_get_focus_cell (preview_view (fixture->window), &focus_row, &focus_column, &visible));
   g_assert_cmpuint (focus_row, ==, bad_row);
-  g_assert_cmpuint (focus_column, ==, n_notes + 1);
+  /* The feature comes right after the id, whatever its place in the file. */
+  wait_until (preview_settled, fixture->window, 30);
+  g_assert_cmpuint (focus_column, ==, 1);
+  g_assert_cmpstr (column_title (preview_view (fixture->window), focus_column), ==, "gender");
   model = gtk_column_view_get_model (preview_view (fixture->window));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_people);
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, bad_row);

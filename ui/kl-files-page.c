@@ -34,6 +34,7 @@ struct _KlFilesPage {
 
   KlInputs *inputs;
   KlTable *previewed;       /* the table the preview shows */
+  guint *shown_at;          /* a column of it → where the preview shows it */
   guint loading;            /* a bit per input being read */
   guint reveal_id;
   guint reveal_frames;
@@ -49,12 +50,52 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (KlFilesPage, kl_files_page, ADW_TYPE_BIN)
 
+/* The preview shows the pool's columns in this order: the id column, the
+ * quotas' features (what an organiser checks a pool by), then the others
+ * as in the file; in a wide pool the features would be far to the right. */
+typedef struct {
+  KlTable *table;
+  guint *order;             /* a column of the preview → the table's column */
+} Preview;
+
+static void
+preview_free (Preview *preview)
+{
+  kl_table_unref (preview->table);
+  g_free (preview->order);
+  g_free (preview);
+}
+
 static const char *
 preview_cell (gpointer data,
               guint    row,
               guint    column)
 {
-  return kl_table_get_cell (data, row, column);
+  Preview *preview = data;
+
+  return kl_table_get_cell (preview->table, row, preview->order[column]);
+}
+
+static guint *
+preview_order (KlTable  *table,
+               KlInputs *inputs)
+{
+  g_autofree gboolean *placed = g_new0 (gboolean, table->n_columns);
+  guint *order = g_new (guint, table->n_columns);
+  guint n = 0, ignored;
+  int column;
+
+#define PLACE(c) G_STMT_START { if (!placed[c]) { placed[c] = TRUE; order[n++] = (c); } } G_STMT_END
+  if (inputs->settings != NULL && inputs->settings->id_column != NULL &&
+      (column = kl_table_find_column (table, inputs->settings->id_column, &ignored)) >= 0)
+    PLACE ((guint) column);
+  for (guint f = 0; inputs->quotas != NULL && f < kl_quotas_get_n_features (inputs->quotas); f++)
+    if ((column = kl_table_find_column (table, kl_quotas_get_feature (inputs->quotas, f)->name, &ignored)) >= 0)
+      PLACE ((guint) column);
+  for (guint c = 0; c < table->n_columns; c++)
+    PLACE (c);
+#undef PLACE
+  return order;
 }
 
 static GtkSpinner *
@@ -210,7 +251,9 @@ show_preview (KlFilesPage *self)
 {
   KlTable *table = self->inputs->tables[KL_INPUT_POOL];
   g_autoptr(GHashTable) problem_rows = NULL;
+  g_autofree const char **headers = NULL;
   GPtrArray *messages = self->inputs->messages;
+  Preview *preview;
 
   gtk_widget_set_visible (self->preview_box, table != NULL);
   g_clear_pointer (&self->previewed, kl_table_unref);
@@ -227,11 +270,24 @@ show_preview (KlFilesPage *self)
         g_hash_table_add (problem_rows, GUINT_TO_POINTER (m->row - 2 + 1));
     }
 
-  kl_table_view_set (self->preview_view, (const char * const *) table->header, table->n_rows, preview_cell,
-                     kl_table_ref (table), (GDestroyNotify) kl_table_unref, problem_rows);
+  preview = g_new0 (Preview, 1);
+  preview->table = kl_table_ref (table);
+  preview->order = preview_order (table, self->inputs);
+  headers = g_new0 (const char *, table->n_columns + 1);
+  g_free (self->shown_at);
+  self->shown_at = g_new (guint, table->n_columns);
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      headers[c] = table->header[preview->order[c]];
+      self->shown_at[preview->order[c]] = c;
+    }
+  kl_table_view_set (self->preview_view, headers, table->n_rows, preview_cell, preview,
+                     (GDestroyNotify) preview_free, problem_rows);
   {
-    g_autofree char *text = g_strdup_printf (ngettext ("%'u person, %u columns. Rows with a problem are in red.",
-                                                       "%'u people, %u columns. Rows with a problem are in red.",
+    g_autofree char *text = g_strdup_printf (ngettext ("%'u person, %u columns, the id and the quotas’ features first. "
+                                                       "Rows with a problem are in red.",
+                                                       "%'u people, %u columns, the id and the quotas’ features first. "
+                                                       "Rows with a problem are in red.",
                                                        table->n_rows),
                                              table->n_rows, table->n_columns);
 
@@ -329,13 +385,14 @@ kl_files_page_show_problem (KlFilesPage *self,
   g_return_if_fail (self->inputs != NULL && index < self->inputs->messages->len);
 
   m = g_ptr_array_index (self->inputs->messages, index);
-  if (!is_in_preview (self, m))
+  if (!is_in_preview (self, m) || self->previewed->n_columns == 0)
     return;
 
   column = m->column_index;
   if (column < 0 && m->column != NULL)
     column = kl_table_find_column (self->previewed, m->column, &ignored);
-  kl_table_view_focus_cell (self->preview_view, m->row - 2, MAX (column, 0));
+  column = CLAMP (column, 0, (int) self->previewed->n_columns - 1);
+  kl_table_view_focus_cell (self->preview_view, m->row - 2, self->shown_at[column]);
 
   /* The preview itself may be below the fold. */
   self->reveal_frames = 0;
@@ -399,6 +456,7 @@ kl_files_page_finalize (GObject *object)
 
   g_clear_pointer (&self->inputs, kl_inputs_unref);
   g_clear_pointer (&self->previewed, kl_table_unref);
+  g_clear_pointer (&self->shown_at, g_free);
   G_OBJECT_CLASS (kl_files_page_parent_class)->finalize (object);
 }
 
