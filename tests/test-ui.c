@@ -343,6 +343,20 @@ open_generated (KlWindow   *window,
 
 /* ---- files ------------------------------------------------------------------------- */
 
+/* A cell under @widget that shows @text, or NULL. */
+static GtkInscription *
+find_cell (GtkWidget  *widget,
+           const char *text)
+{
+  GtkInscription *found = NULL;
+
+  if (GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return GTK_INSCRIPTION (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child && !found; child = gtk_widget_get_next_sibling (child))
+    found = find_cell (child, text);
+  return found;
+}
+
 static gboolean
 preview_settled (gpointer data)
 {
@@ -530,6 +544,10 @@ test_problem_shows_cell (Fixture       *fixture,
   wait_until (preview_settled, fixture->window, 30);
   g_assert_cmpuint (focus_column, ==, 1);
   g_assert_cmpstr (column_title (preview_view (fixture->window), focus_column), ==, "gender");
+  /* The column is wide enough for the bad value, not only the good ones. */
+  g_assert_nonnull (find_cell (GTK_WIDGET (preview_view (fixture->window)), "unknown"));
+  g_assert_cmpuint (gtk_inscription_get_min_chars (find_cell (GTK_WIDGET (preview_view (fixture->window)), "unknown")), >,
+                    strlen ("unknown"));
   model = gtk_column_view_get_model (preview_view (fixture->window));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_people);
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, bad_row);
@@ -1221,17 +1239,11 @@ numbered_cell (gpointer data,
   return text;
 }
 
-/* Whether a cell under @widget shows @text. */
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
+  return find_cell (widget, text) != NULL;
 }
 
 static gboolean

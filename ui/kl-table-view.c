@@ -33,8 +33,8 @@
  * columns would reach 50 ms. */
 #define CELLS_PER_FRAME 300
 
-/* A column is as wide as the longest of its header and SAMPLE_ROWS
- * cells, up to MAX_COLUMN_CHARS. */
+/* A column is as wide as the longest of its header and a few times
+ * SAMPLE_ROWS cells, up to MAX_COLUMN_CHARS. */
 #define SAMPLE_ROWS 200
 #define MAX_COLUMN_CHARS 28
 
@@ -295,10 +295,21 @@ columns_per_frame (State *state)
   return MAX (1, CELLS_PER_FRAME / MAX (rows, 1));
 }
 
+static guint
+cell_chars (const Source *source,
+            guint         row,
+            guint         column)
+{
+  const char *text = source->cell (source->data, row, column);
+
+  return text ? g_utf8_strlen (text, -1) : 0;
+}
+
 /* A column's width in characters, from its header and a sample of its
- * cells (the first rows and some spread over the rest): wide enough to
- * read most of them, at most MAX_COLUMN_CHARS; the width is fixed so
- * that no cell is measured by its text. */
+ * cells (the first rows, some spread over the rest, and the highlighted
+ * ones, whose bad value must show whole): wide enough to read most of
+ * them, at most MAX_COLUMN_CHARS; the width is fixed so that no cell is
+ * measured by its text. */
 static guint
 column_chars (const Source *source,
               guint         column)
@@ -307,14 +318,19 @@ column_chars (const Source *source,
   guint stride = MAX (1, source->n_rows / SAMPLE_ROWS);
 
   for (guint row = 0; row < MIN (source->n_rows, SAMPLE_ROWS); row++)
-    {
-      const char *text = source->cell (source->data, row, column);
-      chars = MAX (chars, text ? g_utf8_strlen (text, -1) : 0);
-    }
+    chars = MAX (chars, cell_chars (source, row, column));
   for (guint row = SAMPLE_ROWS; row < source->n_rows; row += stride)
+    chars = MAX (chars, cell_chars (source, row, column));
+  if (source->marked_rows != NULL)
     {
-      const char *text = source->cell (source->data, row, column);
-      chars = MAX (chars, text ? g_utf8_strlen (text, -1) : 0);
+      GHashTableIter iter;
+      gpointer key;
+      guint n = 0;
+
+      g_hash_table_iter_init (&iter, source->marked_rows);
+      while (n++ < SAMPLE_ROWS && g_hash_table_iter_next (&iter, &key, NULL))
+        if (GPOINTER_TO_UINT (key) - 1 < source->n_rows)
+          chars = MAX (chars, cell_chars (source, GPOINTER_TO_UINT (key) - 1, column));
     }
   return CLAMP (chars + 1, 4, MAX_COLUMN_CHARS);
 }
