@@ -1040,7 +1040,8 @@ test_export_overwrite (Fixture       *fixture,
 
   dialog = kl_window_export_with_confirmation (fixture->window, folder);
   g_assert_nonnull (dialog);
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "selected.csv"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "\nselected.csv\n"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), folder_path));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "report.json"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");

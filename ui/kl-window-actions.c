@@ -339,7 +339,15 @@ kl_window_export_with_confirmation (KlWindow *self,
       return NULL;
     }
 
+  /* The files by name: the person chose the folder they are in. */
   n = g_strv_length (existing);
+  for (guint i = 0; i < n; i++)
+    {
+      char *name = g_path_get_basename (existing[i]);
+
+      g_free (existing[i]);
+      existing[i] = name;
+    }
   list = g_strjoinv ("\n", existing);
   body = g_strdup_printf (ngettext ("This folder already holds %u file of an earlier export, which would be "
                                     "replaced:\n\n%s",
