@@ -494,17 +494,19 @@ focus_visible (gpointer data)
 }
 
 /* A problem is a button: it brings the bad cell into view, even near the
- * end of a 100,000-person pool and far to the right, and selects its row
- * (the preview holds every row). */
+ * end of a 100,000-person pool and far to the right (in the last of 30
+ * features, which the preview shows after the id and before the other
+ * columns), and selects its row (the preview holds every row). */
 static void
 test_problem_shows_cell (Fixture       *fixture,
                          gconstpointer  data)
 {
-  const guint n_people = 100000, bad_row = 99500, n_notes = 30;
-  GString *csv = g_string_new ("id");
-  g_autofree char *pool = NULL;
-  g_autofree char *quotas = kl_test_write_file ("cell-quotas.csv", "feature,value,min,max\ngender,f,1,5\ngender,m,1,5\n");
+  const guint n_people = 100000, bad_row = 99500, n_features = 30;
+  GString *csv = g_string_new ("id,note");
+  GString *quota_csv = g_string_new ("feature,value,min,max\n");
+  g_autofree char *pool = NULL, *quotas = NULL;
   g_autofree char *settings = kl_test_write_file ("cell.toml", "id_column = \"id\"\n");
+  g_autofree char *last_feature = g_strdup_printf ("f%u", n_features - 1);
   KlFilesPage *page = kl_window_get_files_page (fixture->window);
   GtkListBox *problems = kl_files_page_get_problems_list (page);
   GtkListBoxRow *row;
@@ -512,18 +514,23 @@ test_problem_shows_cell (Fixture       *fixture,
   guint focus_row, focus_column;
   gboolean visible;
 
-  for (guint c = 0; c < n_notes; c++)
-    g_string_append_printf (csv, ",note%u", c);
-  g_string_append (csv, ",gender\n");
+  for (guint f = 0; f < n_features; f++)
+    {
+      g_string_append_printf (csv, ",f%u", f);
+      g_string_append_printf (quota_csv, "f%u,a,1,5\nf%u,b,1,5\n", f, f);
+    }
+  g_string_append_c (csv, '\n');
   for (guint r = 0; r < n_people; r++)
     {
-      g_string_append_printf (csv, "%u", r + 1);
-      for (guint c = 0; c < n_notes; c++)
-        g_string_append (csv, ",w");
-      g_string_append (csv, r == bad_row ? ",unknown\n" : r % 2 ? ",f\n" : ",m\n");
+      g_string_append_printf (csv, "%u,w", r + 1);
+      for (guint f = 0; f + 1 < n_features; f++)
+        g_string_append (csv, (r + f) % 2 ? ",a" : ",b");
+      g_string_append (csv, r == bad_row ? ",unknown\n" : r % 2 ? ",a\n" : ",b\n");
     }
   pool = kl_test_write_file ("cell-pool.csv", csv->str);
+  quotas = kl_test_write_file ("cell-quotas.csv", quota_csv->str);
   g_string_free (csv, TRUE);
+  g_string_free (quota_csv, TRUE);
 
   open_inputs (fixture->window, settings, quotas, pool);
   show_page (fixture->window, "files");
@@ -540,10 +547,12 @@ test_problem_shows_cell (Fixture       *fixture,
 
   g_assert_true (kl_table_view_get_focus_cell (preview_view (fixture->window), &focus_row, &focus_column, &visible));
   g_assert_cmpuint (focus_row, ==, bad_row);
-  /* The feature comes right after the id, whatever its place in the file. */
   wait_until (preview_settled, fixture->window, 30);
-  g_assert_cmpuint (focus_column, ==, 1);
-  g_assert_cmpstr (column_title (preview_view (fixture->window), focus_column), ==, "gender");
+  g_assert_cmpuint (focus_column, ==, n_features);
+  g_assert_cmpstr (column_title (preview_view (fixture->window), focus_column), ==, last_feature);
+  g_assert_cmpstr (column_title (preview_view (fixture->window), n_features + 1), ==, "note");
+  /* Far to the right: the view scrolled sideways to show it. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (preview_view (fixture->window)))), >, 0);
   /* The column is wide enough for the bad value, not only the good ones. */
   g_assert_nonnull (find_cell (GTK_WIDGET (preview_view (fixture->window)), "unknown"));
   g_assert_cmpuint (gtk_inscription_get_min_chars (find_cell (GTK_WIDGET (preview_view (fixture->window)), "unknown")), >,
