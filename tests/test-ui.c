@@ -1182,6 +1182,7 @@ test_accessible_labels (Fixture       *fixture,
                         gconstpointer  data)
 {
   KlProbabilityChart *chart = kl_results_page_get_chart (kl_window_get_results_page (fixture->window));
+  GtkLabel *explanation;
 
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Chart of each person's chance of selection");
@@ -1196,6 +1197,16 @@ test_accessible_labels (Fixture       *fixture,
   run_and_wait (fixture->window);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
   assert_icon_buttons_labelled (GTK_WIDGET (fixture->window));
+
+  /* The algorithm's explanation, shown below the list, describes its row. */
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_NASH);
+  explanation = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (selection (fixture->window)),
+                                                          KL_TYPE_SELECTION_PAGE, "algorithm_explanation"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (explanation), kl_algorithm_get_explanation (KL_ALGORITHM_NASH)));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (selection (fixture->window)),
+                                                                                     KL_TYPE_SELECTION_PAGE, "algorithm_row")),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, gtk_label_get_text (explanation));
+  kl_selection_page_set_algorithm (selection (fixture->window), KL_ALGORITHM_MAXIMIN);
 }
 
 /* Every entry of the shortcuts window shows its keys. */

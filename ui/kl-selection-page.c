@@ -19,6 +19,7 @@ struct _KlSelectionPage {
   AdwActionRow *panel_size_row;
   GtkSpinButton *panel_size;
   AdwComboRow *algorithm_row;
+  GtkLabel *algorithm_explanation;
   AdwActionRow *time_limit_row;
   GtkSpinButton *time_limit_spin;
   AdwPreferencesGroup *draw_group;
@@ -84,7 +85,7 @@ fill_algorithm_row (KlSelectionPage *self)
   adw_combo_row_set_model (self->algorithm_row, G_LIST_MODEL (titles));
 }
 
-/* The explanation, and the caveat where there is one, under the choice. */
+/* The explanation, and the caveat where there is one, under the list. */
 static void
 on_algorithm_changed (KlSelectionPage *self)
 {
@@ -93,7 +94,9 @@ on_algorithm_changed (KlSelectionPage *self)
   g_autofree char *subtitle = caveat ? g_strdup_printf ("%s. %s", kl_algorithm_get_explanation (algorithm), caveat)
                                      : g_strdup (kl_algorithm_get_explanation (algorithm));
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->algorithm_row), subtitle);
+  gtk_label_set_text (self->algorithm_explanation, subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->algorithm_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  subtitle, -1);
   /* Only diversimax searches against the clock. */
   gtk_widget_set_visible (GTK_WIDGET (self->time_limit_row), algorithm == KL_ALGORITHM_DIVERSIMAX);
 }
@@ -427,6 +430,7 @@ kl_selection_page_class_init (KlSelectionPageClass *klass)
   CHILD (panel_size_row);
   CHILD (panel_size);
   CHILD (algorithm_row);
+  CHILD (algorithm_explanation);
   CHILD (time_limit_row);
   CHILD (time_limit_spin);
   CHILD (draw_group);
