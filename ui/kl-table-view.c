@@ -138,7 +138,7 @@ typedef struct {
   KlRowList *rows;
   GtkSingleSelection *selection;
   Source *source;             /* what the rows show */
-  Source *next;               /* new columns, waiting for the old ones to go */
+  Source *next;               /* new data, waiting for the old columns to go */
   GHashTable *bound;          /* cell → its row and column, packed */
   int focus_row;              /* the cell a problem points at, or -1 */
   int focus_column;
@@ -398,8 +398,9 @@ step (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
-  /* Rows without cells cost little: they all come at once, before the
-   * columns that would make their cells. */
+  /* The rows all come at once: either there is no column yet, so no
+   * cell to make, or the rows that have widgets stay the same (see
+   * kl_table_view_set()). */
   if (state->rows->n_rows != state->source->n_rows)
     {
       kl_row_list_set_n_rows (state->rows, state->source->n_rows);
