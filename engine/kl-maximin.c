@@ -23,7 +23,11 @@
  * search bound at or below z + EPS proves none exists, so branch and bound
  * stops at whichever comes first. Before it, a local search from the best
  * known panels (kl_committee_model_improve) usually finds an improving
- * panel without branch and bound. And no minimum can exceed k divided by
+ * panel without branch and bound; it searches first under smoothed prices
+ * (an exponential average of the duals, SMOOTHING), which damps the swings
+ * of degenerate duals from one solve to the next: on 10,000/500 it cut the
+ * iterations from 331 to 183 and the run from 66 to 30 CPU s. And no
+ * minimum can exceed k divided by
  * the number of people who can sit at all, which stops the loop at once
  * when that is reached (degenerate duals would otherwise keep it going).
  *
@@ -38,6 +42,7 @@
 #define EPS 0.0005
 /* How many of the best known panels the local search starts from. */
 #define LOCAL_SEARCH_STARTS 8
+#define SMOOTHING 0.7
 
 /* The master is the dual of spec 4.4 (as the library solves it), over
  * groups: minimise ẑ s.t. Σ_g (c_gB / s_g) Y_g ≤ ẑ for every count vector
@@ -181,6 +186,7 @@ add_by_local_search (KlCommitteeModel *model,
                      KlSeatCounts     *counts,
                      KlCommittees     *committees,
                      Master           *master,
+                     const double     *search_prices,
                      const double     *prices,
                      double            threshold,
                      guint            *committee)
@@ -199,7 +205,7 @@ add_by_local_search (KlCommitteeModel *model,
       guint s;
 
       for (guint m = 0; m < k; m++)
-        value += prices[members[m]];
+        value += search_prices[members[m]];
       for (s = LOCAL_SEARCH_STARTS; s > 0 && value > best_value[s - 1]; s--)
         if (s < LOCAL_SEARCH_STARTS)
           {
@@ -215,9 +221,13 @@ add_by_local_search (KlCommitteeModel *model,
 
   for (guint s = 0; s < LOCAL_SEARCH_STARTS && best_value[s] >= 0; s++)
     {
+      double value = 0;
+
       memcpy (committee, g_ptr_array_index (committees->list, best[s]), k * sizeof (guint));
-      if (kl_committee_model_improve (model, prices, committee) > threshold &&
-          add_panel (master, counts, committees, committee))
+      kl_committee_model_improve (model, search_prices, committee);
+      for (guint m = 0; m < k; m++)
+        value += prices[committee[m]];
+      if (value > threshold && add_panel (master, counts, committees, committee))
         added++;
     }
   return added > 0;
@@ -252,6 +262,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
   g_autofree double *prices = NULL;
   g_autofree double *group_prices = NULL;
+  g_autofree double *smoothed = NULL;
+  g_autofree double *smoothed_prices = NULL;
   g_autofree double *weights = NULL;
   guint n = kl_pool_get_n_people (ctx->pool);
   Master master = { 0 };
@@ -280,6 +292,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   ceiling = (double) ctx->k / committees->n_covered;
   prices = g_new0 (double, MAX (n, 1));
   group_prices = g_new0 (double, MAX (n_groups, 1));
+  smoothed = g_new0 (double, MAX (n_groups, 1));
+  smoothed_prices = g_new0 (double, MAX (n, 1));
   master_init (&master, counts);
   kl_lp_set_progress (master.lp, kl_solve_progress_func, &solve_progress);
 
@@ -336,7 +350,14 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           break;
         }
 
-      if (add_by_local_search (model, counts, committees, &master, prices, upper + EPS, committee))
+      /* Smoothed prices first (an average of the duals so far), which
+       * damps the duals' swings between degenerate solutions; a panel
+       * joins only if the current prices value it. */
+      for (guint g = 0; g < n_groups; g++)
+        smoothed[g] = t == 1 ? group_prices[g] : SMOOTHING * smoothed[g] + (1 - SMOOTHING) * group_prices[g];
+      kl_seat_counts_spread (counts, smoothed, smoothed_prices);
+      if (add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + EPS, committee) ||
+          add_by_local_search (model, counts, committees, &master, prices, prices, upper + EPS, committee))
         {
           n_local++;
           kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%% so far"),
