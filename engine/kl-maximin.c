@@ -27,9 +27,9 @@
  * (an exponential average of the duals, SMOOTHING), which damps the swings
  * of degenerate duals from one solve to the next: on 10,000/500 it cut the
  * iterations from 331 to 183 and the run from 66 to 30 CPU s. And no
- * minimum can exceed k divided by
- * the number of people who can sit at all, which stops the loop at once
- * when that is reached (degenerate duals would otherwise keep it going).
+ * minimum can exceed k divided by the number of people who can sit at
+ * all, which stops the loop at once when that is reached (degenerate
+ * duals would otherwise keep it going).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
