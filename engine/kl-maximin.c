@@ -268,7 +268,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   guint n = kl_pool_get_n_people (ctx->pool);
   Master master = { 0 };
   gboolean ok = FALSE;
-  double ceiling, upper = 0, certified = 1;
+  double ceiling, upper = 0, certified = 1, best_bound;
   guint n_local = 0, n_groups;
   g_autofree char *what = NULL;
   KlSolveProgress solve_progress = { ctx->progress, 0, NULL };
@@ -290,6 +290,9 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
 
   /* Σ p_i = k, so the smallest of the covered can be at most their mean. */
   ceiling = (double) ctx->k / committees->n_covered;
+  /* The smallest upper bound proved so far, for the progress messages:
+   * every exact pricing bounds the optimum (weak duality). */
+  best_bound = ceiling;
   prices = g_new0 (double, MAX (n, 1));
   group_prices = g_new0 (double, MAX (n_groups, 1));
   smoothed = g_new0 (double, MAX (n_groups, 1));
@@ -360,8 +363,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           add_by_local_search (model, counts, committees, &master, prices, prices, upper + EPS, committee))
         {
           n_local++;
-          kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%% so far"),
-                              t, kl_seat_counts_get_n_vectors (counts), upper * 100);
+          kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%%, at most %.4f%%"),
+                              t, kl_seat_counts_get_n_vectors (counts), upper * 100, best_bound * 100);
           continue;
         }
 
@@ -377,8 +380,9 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
         break;
 
       report_iteration (ctx, MIN (MAX (pricing.bound, upper), 1.0), upper, n_vectors);
-      kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, gap %.4f%%"),
-                          t, n_vectors, MAX (pricing.bound - upper, 0) * 100);
+      best_bound = MIN (best_bound, MAX (pricing.bound, upper));
+      kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%%, at most %.4f%%"),
+                          t, n_vectors, upper * 100, best_bound * 100);
 
       if (pricing.value <= upper + EPS)
         {

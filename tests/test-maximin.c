@@ -652,6 +652,60 @@ test_cancel_inside_a_solve (void)
   kl_test_inputs_clear (&in);
 }
 
+/* Each iteration's message brackets the optimum: the lowest chance so far
+ * and the smallest upper bound proved so far, which never rises and never
+ * falls below the final value. */
+static void
+test_progress_brackets_the_optimum (void)
+{
+  KlGeneratorOptions options;
+  KlTestInputs in = { 0 };
+  g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlRun) run = NULL;
+  double value, last_upper = 1;
+  guint n_brackets = 0;
+  gboolean in_phase = FALSE;
+
+  kl_generator_options_init (&options);
+  options.n_people = 600;
+  options.panel_size = 60;
+  /* tight and biased: the optimum is far below k/n, so the loop runs */
+  options.n_features = 5;
+  options.tightness = 0.9;
+  options.bias = 0.8;
+  kl_test_inputs_generate (&in, &options);
+  run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 60, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
+  g_assert_no_error (error);
+  value = g_ascii_strtod (kl_message_get_param (kl_report_find_line (kl_run_get_report (run), "maximin_value"),
+                                                "value"), NULL);
+
+  for (guint e = 0; e < reporter->events->len; e++)
+    {
+      const char *event = kl_recording_reporter_event (reporter, e);
+      const char *text = strstr (event, "lowest chance ");
+      double lower, upper;
+
+      if (g_str_has_prefix (event, "start "))
+        in_phase = g_str_has_prefix (event, "start maximin_optimization");
+      if (!in_phase || !g_str_has_prefix (event, "update") || text == NULL)
+        continue;
+      g_assert_cmpint (sscanf (text, "lowest chance %lf%%, at most %lf%%", &lower, &upper), ==, 2);
+      lower /= 100;
+      upper /= 100;
+      g_assert_cmpfloat (lower, <=, upper + 1e-6);
+      g_assert_cmpfloat (upper, <=, last_upper + 1e-9);
+      g_assert_cmpfloat (upper, >=, value - 1e-6);
+      g_assert_cmpfloat (lower, <=, value + 1e-6);
+      last_upper = upper;
+      n_brackets++;
+    }
+  g_assert_cmpuint (n_brackets, >=, 2);
+  /* the last exact pricing proves the optimum (certified gap 0) */
+  g_assert_cmpfloat_with_epsilon (last_upper, value, 2e-6);
+  kl_test_inputs_clear (&in);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +721,7 @@ main (int    argc,
   g_test_add_func ("/maximin/too-few-households", test_too_few_households);
   g_test_add_func ("/maximin/test-selection", test_test_selection);
   g_test_add_func ("/maximin/phases", test_maximin_phases);
+  g_test_add_func ("/maximin/progress-brackets-the-optimum", test_progress_brackets_the_optimum);
   g_test_add_func ("/maximin/cancel-in-each-phase", test_cancel_in_each_phase);
   g_test_add_func ("/maximin/against-brute-force", test_against_brute_force);
   g_test_add_func ("/maximin/pipage", test_pipage);
