@@ -120,59 +120,6 @@ print_summary (const KlCliInputs *inputs,
                       "that a panel of that size can meet the quotas."));
 }
 
-static void
-add_message_json (JsonBuilder     *builder,
-                  const KlMessage *message)
-{
-  g_autofree char *text = kl_message_to_string (message);
-  g_autofree char *hint = kl_message_get_hint (message);
-  static const char * const severities[] = { "info", "warning", "error" };
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "severity");
-  json_builder_add_string_value (builder, severities[message->severity]);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, message->code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, text);
-  if (hint != NULL)
-    {
-      json_builder_set_member_name (builder, "hint");
-      json_builder_add_string_value (builder, hint);
-    }
-  if (message->file != NULL)
-    {
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, message->file);
-    }
-  if (message->line > 0)
-    {
-      json_builder_set_member_name (builder, "line");
-      json_builder_add_int_value (builder, message->line);
-    }
-  if (message->row > 0)
-    {
-      json_builder_set_member_name (builder, "row");
-      json_builder_add_int_value (builder, message->row);
-    }
-  if (message->column != NULL)
-    {
-      json_builder_set_member_name (builder, "column");
-      json_builder_add_string_value (builder, message->column);
-    }
-  json_builder_set_member_name (builder, "params");
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < kl_message_get_n_params (message); i++)
-    {
-      const char *key = kl_message_get_param_key (message, i);
-
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, kl_message_get_param (message, key));
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-}
-
 /* One object on standard output: the exit status, every problem with its
  * code, place and parameters, and for a feasibility failure the run's
  * report (with the suggested relaxation) as select --report writes it. */
@@ -217,7 +164,11 @@ print_json (int         status,
   json_builder_set_member_name (builder, "problems");
   json_builder_begin_array (builder);
   for (guint i = 0; i < messages->len; i++)
-    add_message_json (builder, g_ptr_array_index (messages, i));
+    {
+      json_builder_begin_object (builder);
+      kl_cli_add_message_json (builder, g_ptr_array_index (messages, i));
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   if (run != NULL && status == KL_EXIT_INFEASIBLE)
     {

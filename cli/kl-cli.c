@@ -194,14 +194,6 @@ kl_cli_require_inputs (KlCliInputOptions *options,
  * progress events, and every message, warning and error as
  * {"event":"message","severity":…,"code":…,"message":…,…}. */
 
-static const char *
-severity_name (KlSeverity severity)
-{
-  static const char * const names[] = { "info", "warning", "error" };
-
-  return names[severity];
-}
-
 static void
 emit_json_event (JsonBuilder *builder)
 {
@@ -215,20 +207,16 @@ emit_json_event (JsonBuilder *builder)
   fflush (stderr);
 }
 
-static void
-print_message_json (const KlMessage *message)
+/* A message's members in the JSON object @builder has open, with its
+ * text and hint as the person reading the terminal would see them. */
+void
+kl_cli_add_message_json (JsonBuilder     *builder,
+                         const KlMessage *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *text = kl_message_to_string (message);
   g_autofree char *hint = kl_message_get_hint (message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, "message");
-  json_builder_set_member_name (builder, "severity");
-  json_builder_add_string_value (builder, severity_name (message->severity));
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, message->code);
+  kl_message_add_json_members (message, builder);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, text);
   if (hint != NULL)
@@ -236,21 +224,17 @@ print_message_json (const KlMessage *message)
       json_builder_set_member_name (builder, "hint");
       json_builder_add_string_value (builder, hint);
     }
-  if (message->file != NULL)
-    {
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, message->file);
-    }
-  if (message->line > 0)
-    {
-      json_builder_set_member_name (builder, "line");
-      json_builder_add_int_value (builder, message->line);
-    }
-  if (message->column != NULL)
-    {
-      json_builder_set_member_name (builder, "column");
-      json_builder_add_string_value (builder, message->column);
-    }
+}
+
+static void
+print_message_json (const KlMessage *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "message");
+  kl_cli_add_message_json (builder, message);
   json_builder_end_object (builder);
   emit_json_event (builder);
 }
@@ -280,7 +264,7 @@ kl_cli_print_text (KlSeverity  severity,
   json_builder_set_member_name (builder, "event");
   json_builder_add_string_value (builder, "message");
   json_builder_set_member_name (builder, "severity");
-  json_builder_add_string_value (builder, severity_name (severity));
+  json_builder_add_string_value (builder, kl_severity_to_string (severity));
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, text);
   json_builder_end_object (builder);

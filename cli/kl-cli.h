@@ -60,6 +60,7 @@ int         kl_cli_load_inputs_quietly (const KlCliInputOptions *options, KlCliI
 void        kl_cli_inputs_clear        (KlCliInputs *inputs);
 void        kl_cli_print_messages      (GPtrArray *messages, gboolean verbose);
 void        kl_cli_print_text          (KlSeverity severity, const char *text);
+void        kl_cli_add_message_json    (JsonBuilder *builder, const KlMessage *message);
 int         kl_cli_parse               (GOptionContext *context, int *argc, char ***argv,
                                         const char *command);
 int         kl_cli_usage_error         (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);

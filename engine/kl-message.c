@@ -370,3 +370,66 @@ kl_messages_fail (GPtrArray  *messages,
 
   return FALSE;
 }
+
+/* "info", "warning" or "error", as every machine-readable output says. */
+const char *
+kl_severity_to_string (KlSeverity severity)
+{
+  static const char * const names[] = { "info", "warning", "error" };
+
+  g_return_val_if_fail ((guint) severity < G_N_ELEMENTS (names), NULL);
+  return names[severity];
+}
+
+/**
+ * kl_message_add_json_members:
+ *
+ * Adds what a message is to the JSON object @builder has open: its code,
+ * severity, parameters and place (file, line, row, columns). The report,
+ * `check --json` and the JSON progress events all describe a message this
+ * way; each adds its own text members.
+ */
+void
+kl_message_add_json_members (const KlMessage *self,
+                             JsonBuilder     *builder)
+{
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, self->code);
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, kl_severity_to_string (self->severity));
+  json_builder_set_member_name (builder, "params");
+  json_builder_begin_object (builder);
+  for (guint p = 0; p < kl_message_get_n_params (self); p++)
+    {
+      const char *key = kl_message_get_param_key (self, p);
+
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, kl_message_get_param (self, key));
+    }
+  json_builder_end_object (builder);
+  if (self->file)
+    {
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, self->file);
+    }
+  if (self->line > 0)
+    {
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_int_value (builder, self->line);
+    }
+  if (self->row > 0)
+    {
+      json_builder_set_member_name (builder, "row");
+      json_builder_add_int_value (builder, self->row);
+    }
+  if (self->column)
+    {
+      json_builder_set_member_name (builder, "column");
+      json_builder_add_string_value (builder, self->column);
+    }
+  if (self->column2)
+    {
+      json_builder_set_member_name (builder, "column2");
+      json_builder_add_string_value (builder, self->column2);
+    }
+}

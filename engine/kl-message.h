@@ -15,6 +15,7 @@
 #endif
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -77,6 +78,8 @@ char       *kl_message_get_hint      (const KlMessage *message);
 char       *kl_message_to_located_string (const KlMessage *message);
 char       *kl_message_to_diagnostic (const KlMessage *message);
 const char *kl_message_get_template  (const char *code);
+const char *kl_severity_to_string    (KlSeverity severity);
+void        kl_message_add_json_members (const KlMessage *message, JsonBuilder *builder);
 
 /* A message list is a GPtrArray of KlMessage, owning its elements. */
 GPtrArray  *kl_messages_new          (void);

@@ -375,44 +375,7 @@ add_message_json (JsonBuilder     *builder,
   g_autofree char *text = kl_message_to_string (message);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, message->code);
-  json_builder_set_member_name (builder, "severity");
-  json_builder_add_string_value (builder, severity_names[message->severity]);
-  json_builder_set_member_name (builder, "params");
-  json_builder_begin_object (builder);
-  for (guint p = 0; p < kl_message_get_n_params (message); p++)
-    {
-      const char *key = kl_message_get_param_key (message, p);
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, kl_message_get_param (message, key));
-    }
-  json_builder_end_object (builder);
-  if (message->file)
-    {
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, message->file);
-    }
-  if (message->line > 0)
-    {
-      json_builder_set_member_name (builder, "line");
-      json_builder_add_int_value (builder, message->line);
-    }
-  if (message->row > 0)
-    {
-      json_builder_set_member_name (builder, "row");
-      json_builder_add_int_value (builder, message->row);
-    }
-  if (message->column)
-    {
-      json_builder_set_member_name (builder, "column");
-      json_builder_add_string_value (builder, message->column);
-    }
-  if (message->column2)
-    {
-      json_builder_set_member_name (builder, "column2");
-      json_builder_add_string_value (builder, message->column2);
-    }
+  kl_message_add_json_members (message, builder);
   /* The English text, for readers without the catalogue. */
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, text);
