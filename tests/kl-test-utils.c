@@ -365,3 +365,88 @@ kl_test_assert_cancel_in_phase (KlTestInputs *in,
   g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
   g_assert_null (kl_report_get_last_error (kl_run_get_report (run)));
 }
+
+static void
+on_cancel_run_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  gint64 *finished = user_data;
+  KlRun *run = g_task_get_task_data (G_TASK (result));
+
+  kl_run_execute_finish (run, result, NULL);
+  *finished = g_get_monotonic_time ();
+}
+
+static gboolean
+cancel_now (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * kl_bench_cancel_latency:
+ *
+ * Runs @run in the background, presses Cancel @delay_ms after the start,
+ * and returns the milliseconds from Cancel to the run's return; -1 if the
+ * run ended before Cancel (that tells nothing about cancelling).
+ */
+double
+kl_bench_cancel_latency (KlRun              *run,
+                         KlProgressReporter *reporter,
+                         guint               delay_ms)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 finished = 0, cancelled;
+  guint source;
+
+  kl_run_execute_async (run, reporter, cancellable, on_cancel_run_done, &finished);
+  source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, cancel_now,
+                               g_object_ref (cancellable), g_object_unref);
+  while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
+    g_main_context_iteration (NULL, TRUE);
+  cancelled = g_get_monotonic_time ();
+  while (finished == 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_source_remove (source);
+      return -1;
+    }
+  return (finished - cancelled) / 1e3;
+}
+
+/* Appendix A, example 4: quotas with flex bounds of 0 that no relaxation
+ * can move; no pair meets them, and @algorithm must say so, with no
+ * suggested quotas and no panel. */
+void
+kl_test_assert_example4_cannot_relax (KlAlgorithm algorithm)
+{
+  g_autoptr(KlQuotas) quotas = kl_quotas_new ();
+  g_autoptr(KlSettings) settings = kl_settings_new ();
+  g_autoptr(KlTable) table = kl_test_table (kl_test_example3_pool);
+  g_autoptr(KlPool) pool = NULL;
+  g_autoptr(KlRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  KlRunParams params;
+
+  for (int f = 1; f <= 3; f++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%d", f);
+      kl_quotas_add_value (quotas, name, "v1", 1, 1, 0, 0);
+      kl_quotas_add_value (quotas, name, "v2", 0, 2, 0, 0);
+    }
+  pool = kl_pool_load (table, quotas, settings, NULL, &error);
+  g_assert_no_error (error);
+
+  kl_run_params_init (&params, settings);
+  params.number_wanted = 2;
+  params.algorithm = algorithm;
+  params.seed = 1;
+  run = kl_run_new (pool, settings, NULL, &params);
+  g_assert_false (kl_run_execute (run, NULL, NULL, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_CANNOT_RELAX);
+  g_assert_null (kl_run_get_suggested_quotas (run));
+  g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
+}

@@ -38,6 +38,8 @@ extern const char *const kl_test_example5_quotas;
 extern const char *const kl_test_example5_pool;
 
 double     kl_test_probability_of (KlRun *run, const char *id);
+void       kl_test_assert_example4_cannot_relax (KlAlgorithm algorithm);
+double     kl_bench_cancel_latency (KlRun *run, KlProgressReporter *reporter, guint delay_ms);
 void       kl_test_assert_valid_distribution (KlRun *run, guint k);
 void       kl_test_assert_cancel_in_phase (KlTestInputs *in, KlAlgorithm algorithm, int k,
                                            const char *phase);

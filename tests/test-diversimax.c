@@ -255,30 +255,7 @@ test_households_respected (void)
 static void
 test_example4_cannot_relax (void)
 {
-  g_autoptr(KlQuotas) quotas = kl_quotas_new ();
-  g_autoptr(KlSettings) settings = kl_settings_new ();
-  g_autoptr(KlTable) table = kl_test_table (kl_test_example3_pool);
-  g_autoptr(KlPool) pool = NULL;
-  g_autoptr(KlRun) run = NULL;
-  g_autoptr(GError) error = NULL;
-  KlRunParams params;
-
-  for (int f = 1; f <= 3; f++)
-    {
-      g_autofree char *name = g_strdup_printf ("f%d", f);
-      kl_quotas_add_value (quotas, name, "v1", 1, 1, 0, 0);
-      kl_quotas_add_value (quotas, name, "v2", 0, 2, 0, 0);
-    }
-  pool = kl_pool_load (table, quotas, settings, NULL, &error);
-  g_assert_no_error (error);
-
-  kl_run_params_init (&params, settings);
-  params.number_wanted = 2;
-  params.algorithm = KL_ALGORITHM_DIVERSIMAX;
-  run = kl_run_new (pool, settings, NULL, &params);
-  g_assert_false (kl_run_execute (run, NULL, NULL, &error));
-  g_assert_error (error, KL_ERROR, KL_ERROR_CANNOT_RELAX);
-  g_assert_cmpuint (kl_run_get_n_panels (run), ==, 0);
+  kl_test_assert_example4_cannot_relax (KL_ALGORITHM_DIVERSIMAX);
 }
 
 /* Jointly infeasible quotas: the relaxation of spec 4.2, as for maximin. */

@@ -339,30 +339,7 @@ test_example3 (void)
 static void
 test_example4_cannot_relax (void)
 {
-  g_autoptr(KlQuotas) quotas = kl_quotas_new ();
-  g_autoptr(KlSettings) settings = kl_settings_new ();
-  g_autoptr(KlTable) table = kl_test_table ("id,f1,f2,f3\na,v1,v1,v1\nb,v1,v2,v2\nc,v2,v1,v2\nd,v2,v2,v1\n");
-  g_autoptr(KlPool) pool = NULL;
-  g_autoptr(KlRun) run = NULL;
-  g_autoptr(GError) error = NULL;
-  KlRunParams params;
-
-  for (int f = 1; f <= 3; f++)
-    {
-      g_autofree char *name = g_strdup_printf ("f%d", f);
-      kl_quotas_add_value (quotas, name, "v1", 1, 1, 0, 0);
-      kl_quotas_add_value (quotas, name, "v2", 0, 2, 0, 0);
-    }
-  pool = kl_pool_load (table, quotas, settings, NULL, &error);
-  g_assert_no_error (error);
-
-  kl_run_params_init (&params, settings);
-  params.algorithm = KL_ALGORITHM_LEXIMIN;
-  params.number_wanted = 2;
-  params.seed = 1;
-  run = kl_run_new (pool, settings, NULL, &params);
-  g_assert_false (kl_run_execute (run, NULL, NULL, &error));
-  g_assert_error (error, KL_ERROR, KL_ERROR_CANNOT_RELAX);
+  kl_test_assert_example4_cannot_relax (KL_ALGORITHM_LEXIMIN);
 }
 
 /* Example 5: grace, elinor and frank 1/2; each male liberal 7/8. */
