@@ -308,25 +308,6 @@ bench_case (const Case  *c,
 
 /* ---- Cancel ------------------------------------------------------------- */
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gint64 *finished = user_data;
-  KlRun *run = g_task_get_task_data (G_TASK (result));
-
-  kl_run_execute_finish (run, result, NULL);
-  *finished = g_get_monotonic_time ();
-}
-
-static gboolean
-cancel_now (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static double
 cancel_latency (const Case  *c,
                 KlAlgorithm  algorithm,
@@ -334,24 +315,15 @@ cancel_latency (const Case  *c,
 {
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  gint64 finished = 0, cancelled;
-  guint k, source;
+  double latency;
+  guint k;
 
   load (c, &in, &k);
   run = new_run (&in, algorithm, k);
-  kl_run_execute_async (run, NULL, cancellable, on_done, &finished);
-  source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, cancel_now, g_object_ref (cancellable), g_object_unref);
-  while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
-    g_main_context_iteration (NULL, TRUE);
-  cancelled = g_get_monotonic_time ();
-  while (finished == 0)
-    g_main_context_iteration (NULL, TRUE);
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_source_remove (source);
-  kl_test_inputs_clear (&in);
   /* -1: the run ended before Cancel */
-  return g_cancellable_is_cancelled (cancellable) ? (finished - cancelled) / 1e3 : -1;
+  latency = kl_bench_cancel_latency (run, NULL, delay_ms);
+  kl_test_inputs_clear (&in);
+  return latency;
 }
 
 int

@@ -337,47 +337,20 @@ in_child (const Pool *pool,
   return ok;
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gint64 *finished = user_data;
-  KlRun *run = g_task_get_task_data (G_TASK (result));
-
-  kl_run_execute_finish (run, result, NULL);
-  *finished = g_get_monotonic_time ();
-}
-
-static gboolean
-cancel_now (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static double
 cancel_latency (const Pool *pool,
                 guint       delay_ms)
 {
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  gint64 finished = 0, cancelled;
+  double latency;
   guint k;
 
   load (pool, &in, &k);
   run = new_run (&in, KL_ALGORITHM_LEXIMIN, k);
-  kl_run_execute_async (run, NULL, cancellable, on_done, &finished);
-  g_timeout_add (delay_ms, cancel_now, cancellable);
-  while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
-    g_main_context_iteration (NULL, TRUE);
-  cancelled = g_get_monotonic_time ();
-  while (finished == 0)
-    g_main_context_iteration (NULL, TRUE);
+  latency = kl_bench_cancel_latency (run, NULL, delay_ms);
   kl_test_inputs_clear (&in);
-  /* A run that ended before the Cancel tells nothing: -1. */
-  return finished > cancelled ? (finished - cancelled) / 1e3 : -1;
+  return latency;
 }
 
 int

@@ -158,25 +158,6 @@ run_once (const Pool *pool,
   _exit (0);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gint64 *finished = user_data;
-  KlRun *run = g_task_get_task_data (G_TASK (result));
-
-  kl_run_execute_finish (run, result, NULL);
-  *finished = g_get_monotonic_time ();
-}
-
-static gboolean
-cancel_now (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Milliseconds from Cancel to the run's return, cancelled @delay_ms
  * after it started; @phase is set to the phase it was in. */
 static double
@@ -186,19 +167,12 @@ cancel_latency (const Pool  *pool,
 {
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
-  gint64 finished = 0, cancelled;
+  double latency;
 
   load (pool, &in);
   run = new_run (pool, &in);
-  kl_run_execute_async (run, KL_PROGRESS_REPORTER (reporter), cancellable, on_done, &finished);
-  g_timeout_add (delay_ms, cancel_now, cancellable);
-  while (!g_cancellable_is_cancelled (cancellable) && finished == 0)
-    g_main_context_iteration (NULL, TRUE);
-  cancelled = g_get_monotonic_time ();
-  while (finished == 0)
-    g_main_context_iteration (NULL, TRUE);
+  latency = kl_bench_cancel_latency (run, KL_PROGRESS_REPORTER (reporter), delay_ms);
   *phase = g_strdup ("?");
   for (guint e = reporter->events->len; e > 0; e--)
     {
@@ -211,7 +185,7 @@ cancel_latency (const Pool  *pool,
         }
     }
   kl_test_inputs_clear (&in);
-  return finished > cancelled ? (finished - cancelled) / 1e3 : 0;
+  return latency;
 }
 
 static gboolean
@@ -231,8 +205,9 @@ int
 main (int    argc,
       char **argv)
 {
-  const guint delays[] = { 100, 1500, 4000, 8000, 15000 };
-  const Pool *large = &pools[8];  /* 5000/250: long enough to be inside every phase */
+  const guint delays[] = { 100, 3000, 8000, 15000, 25000 };
+  /* 10000/500: long enough (about 30 s) to be inside every phase at every delay */
+  const Pool *large = &pools[9];
   double worst = 0;
 
   printf ("maximin, seed 1 (CPU seconds of the whole run, median over the runs)\n");
@@ -295,6 +270,11 @@ main (int    argc,
           g_autofree char *phase = NULL;
           double latency = cancel_latency (large, delays[d], &phase);
 
+          if (latency < 0)
+            {
+              printf ("  at %5u ms: the run had already finished\n", delays[d]);
+              continue;
+            }
           worst = MAX (worst, latency);
           printf ("  at %5u ms (%s): %.1f ms\n", delays[d], phase, latency);
         }
