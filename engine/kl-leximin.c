@@ -77,13 +77,10 @@ typedef struct {
   KlCommitteeModel *model;
   guint n;                      /* people */
   guint n_groups;
-  guint *size;                  /* per group */
-  guint *group_of;              /* per person */
-  gboolean *covered;            /* per group */
   double *fixed;                /* per group: q_g, or < 0 while unfixed */
   guint n_unfixed;              /* covered groups not yet fixed */
 
-  KlSeatCounts *counts;         /* the master's columns */
+  KlSeatCounts *counts;         /* the groups, and the master's columns */
 
   KlLp *lp;
   int z_col;
@@ -111,8 +108,8 @@ n_people_fixed (Leximin *self)
   guint count = 0;
 
   for (guint g = 0; g < self->n_groups; g++)
-    if (!self->covered[g] || self->fixed[g] >= 0)
-      count += self->size[g];
+    if (!kl_seat_counts_is_covered (self->counts, g) || self->fixed[g] >= 0)
+      count += kl_seat_counts_get_group_size (self->counts, g);
   return count;
 }
 
@@ -158,7 +155,7 @@ master_add_column (Leximin *self,
     if (self->group_row[seats[e].group] >= 0)
       {
         rows[n] = self->group_row[seats[e].group];
-        values[n++] = (double) seats[e].count / self->size[seats[e].group];
+        values[n++] = (double) seats[e].count / kl_seat_counts_get_group_size (self->counts, seats[e].group);
       }
   rows[n] = self->sum_row;
   values[n++] = 1;
@@ -190,7 +187,7 @@ master_set_z_column (Leximin *self)
   int n = 0;
 
   for (guint g = 0; g < self->n_groups; g++)
-    if (self->covered[g] && self->fixed[g] < 0)
+    if (kl_seat_counts_is_covered (self->counts, g) && self->fixed[g] < 0)
       {
         rows[n] = self->group_row[g];
         values[n++] = -1;
@@ -207,7 +204,7 @@ master_init (Leximin *self)
   self->group_row = g_new (int, MAX (self->n_groups, 1));
 
   for (guint g = 0; g < self->n_groups; g++)
-    self->group_row[g] = self->covered[g] ? kl_lp_add_row (self->lp, 0, KL_LP_INF, 0, NULL, NULL) : -1;
+    self->group_row[g] = kl_seat_counts_is_covered (self->counts, g) ? kl_lp_add_row (self->lp, 0, KL_LP_INF, 0, NULL, NULL) : -1;
   self->sum_row = kl_lp_add_row (self->lp, 1, 1, 0, NULL, NULL);
   master_set_z_column (self);
 
@@ -323,13 +320,12 @@ read_prices (Leximin *self)
     {
       double dual = 0;
 
-      if (self->covered[g])
+      if (kl_seat_counts_is_covered (self->counts, g))
         dual = kl_lp_get_row_dual (self->lp, self->group_row[g]);
       /* A "≥" row of a maximisation has a dual ≤ 0 in GLPK's sign. */
       self->duals[g] = MAX (-dual, 0);
     }
-  for (guint i = 0; i < self->n; i++)
-    self->prices[i] = self->duals[self->group_of[i]] / self->size[self->group_of[i]];
+  kl_seat_counts_spread (self->counts, self->duals, self->prices);
 }
 
 /* Σ_g c_gB Y_g / s_g of the best panel, or a bound on it. */
@@ -358,7 +354,7 @@ fixed_term (Leximin *self)
   double total = 0;
 
   for (guint g = 0; g < self->n_groups; g++)
-    if (self->covered[g] && self->fixed[g] >= 0)
+    if (kl_seat_counts_is_covered (self->counts, g) && self->fixed[g] >= 0)
       total += self->fixed[g] * self->duals[g];
   return total;
 }
@@ -405,7 +401,7 @@ solve_master (Leximin  *self,
         kl_message_set_param_int (kl_report_add_line (self->ctx->report, KL_LEVEL_NORMAL, "leximin_reduction"),
                                   "count", self->reductions);
       for (guint g = 0; g < self->n_groups; g++)
-        if (self->covered[g] && self->fixed[g] > 0)
+        if (kl_seat_counts_is_covered (self->counts, g) && self->fixed[g] > 0)
           {
             self->fixed[g] = MAX (self->fixed[g] - REDUCTION, 0);
             kl_lp_set_row_bounds (self->lp, self->group_row[g], self->fixed[g], KL_LP_INF);
@@ -484,7 +480,7 @@ run_round (Leximin  *self,
   if (*level >= 1 - FIX_SLACK)
     {
       for (guint g = 0; g < self->n_groups; g++)
-        if (self->covered[g] && self->fixed[g] < 0)
+        if (kl_seat_counts_is_covered (self->counts, g) && self->fixed[g] < 0)
           fix_group (self, g, 1);
       master_set_z_column (self);
       return TRUE;
@@ -494,7 +490,7 @@ run_round (Leximin  *self,
    * its group exactly (complementary slackness). */
   read_prices (self);
   for (guint g = 0; g < self->n_groups; g++)
-    if (self->covered[g] && self->fixed[g] < 0)
+    if (kl_seat_counts_is_covered (self->counts, g) && self->fixed[g] < 0)
       {
         if (self->duals[g] > best)
           {
@@ -544,7 +540,7 @@ final_primal (Leximin  *self,
   double one[1] = { 1 };
 
   for (guint g = 0; g < self->n_groups; g++)
-    row[g] = self->covered[g] ? kl_lp_add_row (lp, self->fixed[g], KL_LP_INF, 1, one_col, one) : -1;
+    row[g] = kl_seat_counts_is_covered (self->counts, g) ? kl_lp_add_row (lp, self->fixed[g], KL_LP_INF, 1, one_col, one) : -1;
   sum_row = kl_lp_add_row (lp, 1, 1, 0, NULL, NULL);
 
   for (guint c = 0; c < kl_seat_counts_get_n_vectors (self->counts); c++)
@@ -560,7 +556,7 @@ final_primal (Leximin  *self,
         if (row[seats[e].group] >= 0)
           {
             rows[n] = row[seats[e].group];
-            values[n++] = (double) seats[e].count / self->size[seats[e].group];
+            values[n++] = (double) seats[e].count / kl_seat_counts_get_group_size (self->counts, seats[e].group);
           }
       rows[n] = sum_row;
       values[n++] = 1;
@@ -593,9 +589,6 @@ final_primal (Leximin  *self,
 static void
 leximin_clear (Leximin *self)
 {
-  g_free (self->size);
-  g_free (self->group_of);
-  g_free (self->covered);
   g_free (self->fixed);
   g_clear_pointer (&self->counts, kl_seat_counts_free);
   g_clear_pointer (&self->lp, kl_lp_free);
@@ -616,9 +609,6 @@ leximin_init (Leximin            *self,
   self->model = model;
   self->n = committees->n;
   self->n_groups = kl_committee_model_get_n_groups (model);
-  self->size = g_new (guint, MAX (self->n_groups, 1));
-  self->group_of = g_new (guint, MAX (self->n, 1));
-  self->covered = g_new0 (gboolean, MAX (self->n_groups, 1));
   self->fixed = g_new (double, MAX (self->n_groups, 1));
   self->counts = kl_seat_counts_new (model, self->n, ctx->k, committees->covered);
   self->prices = g_new0 (double, MAX (self->n, 1));
@@ -628,17 +618,8 @@ leximin_init (Leximin            *self,
 
   for (guint g = 0; g < self->n_groups; g++)
     {
-      const guint *members;
-
-      self->size[g] = kl_committee_model_get_group (model, g, &members);
       self->fixed[g] = -1;
-      for (guint m = 0; m < self->size[g]; m++)
-        {
-          self->group_of[members[m]] = g;
-          /* Interchangeable people are covered together. */
-          self->covered[g] |= committees->covered[members[m]];
-        }
-      if (self->covered[g])
+      if (kl_seat_counts_is_covered (self->counts, g))
         self->n_unfixed++;
       else
         self->fixed[g] = 0;
