@@ -229,20 +229,14 @@ fix_group (Leximin *self,
 
 /* ---- report ------------------------------------------------------------- */
 
-static char *
-percent (double value)
-{
-  return g_strdup_printf ("%.2f%%", value * 100);
-}
-
 static void
 report_iteration (Leximin *self,
                   double   at_most,
                   double   dual_objective,
                   double   gap)
 {
-  g_autofree char *at_most_text = percent (at_most);
-  g_autofree char *dual_text = percent (dual_objective);
+  g_autofree char *at_most_text = kl_percent_string (at_most);
+  g_autofree char *dual_text = kl_percent_string (dual_objective);
   g_autofree char *gap_text = g_strdup_printf ("%.2f%% %s %.6f%%", gap * 100, gap <= EPS ? "≤" : ">", EPS * 100);
   KlMessage *m;
 

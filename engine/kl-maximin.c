@@ -134,20 +134,14 @@ master_get_weights (Master *master)
   return weights;
 }
 
-static char *
-percent (double value)
-{
-  return g_strdup_printf ("%.2f%%", value * 100);
-}
-
 static void
 report_iteration (KlAlgorithmContext *ctx,
                   double              at_most,
                   double              upper,
                   guint               n_committees)
 {
-  g_autofree char *at_most_text = percent (at_most);
-  g_autofree char *upper_text = percent (upper);
+  g_autofree char *at_most_text = kl_percent_string (at_most);
+  g_autofree char *upper_text = kl_percent_string (upper);
   g_autofree char *gap = g_strdup_printf ("%.2f%% %s %.6f%%", (at_most - upper) * 100,
                                           at_most - upper <= EPS ? "≤" : ">", EPS * 100);
   KlMessage *m;

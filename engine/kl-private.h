@@ -71,4 +71,11 @@ kl_compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* A chance as the column-generation reports write it: "4.75%". */
+static inline char *
+kl_percent_string (double value)
+{
+  return g_strdup_printf ("%.2f%%", value * 100);
+}
+
 G_END_DECLS
