@@ -161,6 +161,14 @@ csv_bytes (GPtrArray *rows)
   return g_bytes_new_take (csv, strlen (csv));
 }
 
+static void
+append_line (const char *line,
+             gsize       length,
+             gpointer    out)
+{
+  g_string_append_len (out, line, length);
+}
+
 /* A table of people's own words, as a CSV a spreadsheet may open. The
  * workbook needs none of this: its cells are always text. */
 static GBytes *
@@ -343,7 +351,6 @@ kl_export_to_file_set (KlExport  *self,
 {
   KlRun *run = self->run;
   g_autoptr(KlFileSet) set = NULL;
-  g_autoptr(GPtrArray) distribution = NULL;
   GBytes *contents[KL_EXPORT_N_FILES] = { NULL };
   Tables tables = { NULL };
   guint n_inputs;
@@ -365,8 +372,15 @@ kl_export_to_file_set (KlExport  *self,
     contents[KL_EXPORT_PANELS] = csv_bytes (tables.panels);
   if (self->paths[KL_EXPORT_PROBABILITIES] && tables.probabilities)
     contents[KL_EXPORT_PROBABILITIES] = csv_bytes (tables.probabilities);
-  if (self->paths[KL_EXPORT_DISTRIBUTION] && (distribution = kl_output_distribution_rows (run)) != NULL)
-    contents[KL_EXPORT_DISTRIBUTION] = csv_bytes (distribution);
+  if (self->paths[KL_EXPORT_DISTRIBUTION])
+    {
+      GString *distribution = g_string_new (NULL);
+
+      if (kl_output_distribution_csv (run, append_line, distribution))
+        contents[KL_EXPORT_DISTRIBUTION] = g_string_free_to_bytes (distribution);
+      else
+        g_string_free (distribution, TRUE);
+    }
   if (self->paths[KL_EXPORT_QUOTAS_USED] && kl_run_get_quotas (run) != NULL)
     contents[KL_EXPORT_QUOTAS_USED] = text_bytes (kl_quotas_to_csv (kl_run_get_quotas (run)));
   if (self->paths[KL_EXPORT_REPORT_HTML])

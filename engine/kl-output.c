@@ -299,38 +299,52 @@ kl_output_panel_rows (KlRun *run)
   return rows;
 }
 
-/* probability, member 1 … member k: the distribution whose SHA-256 the
- * report gives, so anyone can recompute it. %NULL without one. */
-GPtrArray *
-kl_output_distribution_rows (KlRun *run)
+/**
+ * kl_output_distribution_csv:
+ * @func: given each line of the CSV in turn, with its CRLF
+ *
+ * The distribution whose SHA-256 the report gives, so anyone can
+ * recompute it: a header, then one line per committee (its probability
+ * to 17 significant digits, its members' ids). Line by line, because a
+ * distribution over thousands of panels of a thousand people is far
+ * larger as text than the run itself: the digest never holds it whole.
+ * %FALSE without a distribution.
+ */
+gboolean
+kl_output_distribution_csv (KlRun           *run,
+                            KlOutputLineFunc func,
+                            gpointer         data)
 {
   KlPool *pool = kl_run_get_pool (run);
   guint k = kl_run_get_params (run)->number_wanted;
-  char **header;
-  GPtrArray *rows;
+  g_autofree const char **cells = NULL;
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) line = g_string_new (NULL);
 
   if (kl_run_get_n_committees (run) == 0)
-    return NULL;
+    return FALSE;
 
-  header = g_new0 (char *, k + 2);
-  header[0] = g_strdup ("probability");
+  g_ptr_array_add (header, g_strdup ("probability"));
   for (guint m = 0; m < k; m++)
-    header[m + 1] = g_strdup_printf ("member %u", m + 1);
-  rows = new_rows (header);
+    g_ptr_array_add (header, g_strdup_printf ("member %u", m + 1));
+  kl_csv_append_row (line, (const char * const *) header->pdata, header->len);
+  func (line->str, line->len, data);
 
+  cells = g_new (const char *, k + 1);
   for (guint c = 0; c < kl_run_get_n_committees (run); c++)
     {
       double p;
       const guint *committee = kl_run_get_committee (run, c, &p);
       char number[G_ASCII_DTOSTR_BUF_SIZE];
-      char **row = g_new0 (char *, k + 2);
 
-      row[0] = g_strdup (g_ascii_formatd (number, sizeof number, "%.17g", p));
+      cells[0] = g_ascii_formatd (number, sizeof number, "%.17g", p);
       for (guint m = 0; m < k; m++)
-        row[m + 1] = g_strdup (kl_pool_get_id (pool, committee[m]));
-      g_ptr_array_add (rows, row);
+        cells[m + 1] = kl_pool_get_id (pool, committee[m]);
+      g_string_truncate (line, 0);
+      kl_csv_append_row (line, cells, k + 1);
+      func (line->str, line->len, data);
     }
-  return rows;
+  return TRUE;
 }
 
 /**

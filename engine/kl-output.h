@@ -39,7 +39,9 @@ GArray     *kl_output_find_shared_addresses (const KlPool *pool, const guint *se
 /* Tables of a run's result; rows are string vectors, header first. */
 GPtrArray  *kl_output_probability_rows  (KlRun *run);
 GPtrArray  *kl_output_panel_rows        (KlRun *run);
-GPtrArray  *kl_output_distribution_rows (KlRun *run);
+
+typedef void (*KlOutputLineFunc) (const char *line, gsize length, gpointer data);
+gboolean    kl_output_distribution_csv  (KlRun *run, KlOutputLineFunc func, gpointer data);
 
 char       *kl_output_neutralise_cell    (const char *cell);
 

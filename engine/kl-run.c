@@ -798,21 +798,27 @@ kl_run_get_committee (KlRun  *self,
  * kl_run_get_distribution_digest:
  *
  * SHA-256 of the distribution exactly as written to `distribution.csv`
- * (kl_output_distribution_rows()): one row per committee, its probability
+ * (kl_output_distribution_csv()): one row per committee, its probability
  * to 17 significant digits and its members' ids. Published before a public
  * draw, it lets anyone check afterwards, with any SHA-256 tool, that the N
  * panels came from this distribution. %NULL without one.
  */
+static void
+checksum_line (const char *line,
+               gsize       length,
+               gpointer    checksum)
+{
+  g_checksum_update (checksum, (const guchar *) line, length);
+}
+
 char *
 kl_run_get_distribution_digest (KlRun *self)
 {
-  g_autoptr(GPtrArray) rows = kl_output_distribution_rows (self);
-  g_autofree char *csv = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
 
-  if (rows == NULL)
+  if (!kl_output_distribution_csv (self, checksum_line, checksum))
     return NULL;
-  csv = kl_csv_from_rows (rows);
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, csv, -1);
+  return g_strdup (g_checksum_get_string (checksum));
 }
 
 /* Quotas that would make a panel possible, when the run found none. */
