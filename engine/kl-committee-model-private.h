@@ -26,6 +26,9 @@ gboolean          kl_committee_model_find  (KlCommitteeModel *model, const doubl
                                             const KlMipParams *params, guint *committee,
                                             KlPricing *pricing, GCancellable *cancellable,
                                             GError **error);
+gboolean          kl_committee_model_relax_maximin (KlCommitteeModel *model, const gboolean *covered,
+                                                    double *group_prices, double *bound,
+                                                    GCancellable *cancellable, GError **error);
 guint             kl_committee_model_get_group (KlCommitteeModel *model, guint group,
                                                 const guint **members);
 double            kl_committee_model_improve (KlCommitteeModel *model, const double *weights,

@@ -80,16 +80,68 @@ make_groups (KlCommitteeModel *self)
     }
 }
 
+/* The rules of a valid panel over the groups' counts, in any model whose
+ * columns @count_col hold them: k seats, every quota, one per household. */
 static void
-build_lp (KlCommitteeModel *self)
+add_panel_rows (KlCommitteeModel *self,
+                KlLp             *lp,
+                const int        *count_col)
 {
   KlQuotas *quotas = kl_pool_get_quotas (self->pool);
   guint nf = kl_quotas_get_n_features (quotas);
-  g_autofree int *cols = g_new (int, MAX (self->n_groups, self->n) + 1);
-  g_autofree double *ones = g_new (double, MAX (self->n_groups, self->n) + 1);
+  g_autofree int *cols = g_new (int, MAX (self->n_groups, 1));
+  g_autofree double *ones = g_new (double, MAX (self->n_groups, 1));
   guint n_households = kl_pool_get_n_households (self->pool);
 
-  for (guint i = 0; i < MAX (self->n_groups, self->n) + 1; i++)
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      cols[g] = count_col[g];
+      ones[g] = 1.0;
+    }
+  kl_lp_add_row (lp, self->k, self->k, self->n_groups, cols, ones);
+
+  /* A value nobody has gives an empty row; with bounds that exclude 0 it
+   * makes the model infeasible, as it should. */
+  for (guint f = 0; f < nf; f++)
+    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
+      {
+        const KlQuotaValue *quota = kl_quotas_get_value (quotas, f, v);
+        guint n = 0;
+
+        for (guint g = 0; g < self->n_groups; g++)
+          if (kl_pool_get_value (self->pool, self->group_members[self->group_start[g]], f) == v)
+            cols[n++] = count_col[g];
+        kl_lp_add_row (lp, quota->min, quota->max, n, cols, ones);
+      }
+
+  /* Household members are groups of one: Σ x ≤ 1 over each household. */
+  if (n_households > 0)
+    {
+      g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+      for (guint h = 0; h < n_households; h++)
+        g_ptr_array_add (members, g_array_new (FALSE, FALSE, sizeof (int)));
+      for (guint i = 0; i < self->n; i++)
+        {
+          int h = kl_pool_get_household (self->pool, i);
+          if (h != KL_NO_HOUSEHOLD)
+            g_array_append_val (g_ptr_array_index (members, h), count_col[self->group_of[i]]);
+        }
+      for (guint h = 0; h < n_households; h++)
+        {
+          GArray *list = g_ptr_array_index (members, h);
+          kl_lp_add_row (lp, -KL_LP_INF, 1, list->len, (int *) list->data, ones);
+        }
+    }
+}
+
+static void
+build_lp (KlCommitteeModel *self)
+{
+  g_autofree int *cols = g_new (int, self->n + 1);
+  g_autofree double *ones = g_new (double, self->n + 1);
+
+  for (guint i = 0; i < self->n + 1; i++)
     ones[i] = 1.0;
 
   self->lp = kl_lp_new (TRUE);
@@ -120,43 +172,7 @@ build_lp (KlCommitteeModel *self)
       ones[size] = 1.0;
     }
 
-  for (guint g = 0; g < self->n_groups; g++)
-    cols[g] = self->count_col[g];
-  kl_lp_add_row (self->lp, self->k, self->k, self->n_groups, cols, ones);
-
-  /* A value nobody has gives an empty row; with bounds that exclude 0 it
-   * makes the model infeasible, as it should. */
-  for (guint f = 0; f < nf; f++)
-    for (guint v = 0; v < kl_quotas_get_feature (quotas, f)->values->len; v++)
-      {
-        const KlQuotaValue *quota = kl_quotas_get_value (quotas, f, v);
-        guint n = 0;
-
-        for (guint g = 0; g < self->n_groups; g++)
-          if (kl_pool_get_value (self->pool, self->group_members[self->group_start[g]], f) == v)
-            cols[n++] = self->count_col[g];
-        kl_lp_add_row (self->lp, quota->min, quota->max, n, cols, ones);
-      }
-
-  /* Household members are groups of one: Σ x ≤ 1 over each household. */
-  if (n_households > 0)
-    {
-      g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-
-      for (guint h = 0; h < n_households; h++)
-        g_ptr_array_add (members, g_array_new (FALSE, FALSE, sizeof (int)));
-      for (guint i = 0; i < self->n; i++)
-        {
-          int h = kl_pool_get_household (self->pool, i);
-          if (h != KL_NO_HOUSEHOLD)
-            g_array_append_val (g_ptr_array_index (members, h), self->count_col[self->group_of[i]]);
-        }
-      for (guint h = 0; h < n_households; h++)
-        {
-          GArray *list = g_ptr_array_index (members, h);
-          kl_lp_add_row (self->lp, -KL_LP_INF, 1, list->len, (int *) list->data, ones);
-        }
-    }
+  add_panel_rows (self, self->lp, self->count_col);
 }
 
 KlCommitteeModel *
@@ -186,6 +202,68 @@ kl_committee_model_free (KlCommitteeModel *self)
   g_free (self->share_col);
   g_free (self->group_of);
   g_free (self);
+}
+
+/**
+ * kl_committee_model_relax_maximin:
+ * @covered: per group, whether its members must get the chance z
+ * @group_prices: (out): per group, the dual price of its chance (0 for
+ *   groups not covered), summing to 1
+ * @bound: (out): the largest z
+ *
+ * The maximin of the panels' LP relaxation: the largest z such that some
+ * fractional panel (seats per group between 0 and the group's size, every
+ * quota and household kept) gives each covered group at least z seats per
+ * member. Every distribution over valid panels is such a fractional panel
+ * on average, so @bound is an upper bound on the maximin; the prices are
+ * the duals that prove it, and usually lie near the maximin's own.
+ */
+gboolean
+kl_committee_model_relax_maximin (KlCommitteeModel  *self,
+                                  const gboolean    *covered,
+                                  double            *group_prices,
+                                  double            *bound,
+                                  GCancellable      *cancellable,
+                                  GError           **error)
+{
+  g_autoptr(KlLp) lp = kl_lp_new (TRUE);
+  g_autofree int *count_col = g_new (int, MAX (self->n_groups, 1));
+  g_autofree int *chance_row = g_new (int, MAX (self->n_groups, 1));
+  int z_col = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 1);
+  KlLpStatus status;
+  double total = 0;
+
+  for (guint g = 0; g < self->n_groups; g++)
+    count_col[g] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, self->group_start[g + 1] - self->group_start[g], 0);
+  add_panel_rows (self, lp, count_col);
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      int cols[2] = { count_col[g], z_col };
+      double values[2] = { 1, -(double) (self->group_start[g + 1] - self->group_start[g]) };
+
+      chance_row[g] = covered[g] ? kl_lp_add_row (lp, 0, KL_LP_INF, 2, cols, values) : -1;
+    }
+
+  status = kl_lp_solve (lp, cancellable, error);
+  if (status != KL_LP_OPTIMAL)
+    {
+      if (status != KL_LP_ERROR)
+        g_set_error (error, KL_ERROR, KL_ERROR_SOLVER,
+                     _("The relaxation of the panel model could not be solved (%s)."), kl_lp_status_to_string (status));
+      return FALSE;
+    }
+
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      group_prices[g] = chance_row[g] >= 0
+        ? fabs (kl_lp_get_row_dual (lp, chance_row[g])) * (self->group_start[g + 1] - self->group_start[g])
+        : 0;
+      total += group_prices[g];
+    }
+  for (guint g = 0; g < self->n_groups && total > 0; g++)
+    group_prices[g] /= total;
+  *bound = kl_lp_get_objective (lp);
+  return total > 0;
 }
 
 /* What the model's solves cost so far. */

@@ -31,6 +31,19 @@
  * all, which stops the loop at once when that is reached (degenerate
  * duals would otherwise keep it going).
  *
+ * The upper bound comes first, from the LP relaxation of the panel model
+ * (kl_committee_model_relax_maximin): on every generated and public pool
+ * measured it equals the optimum to six decimals, so the run knows at once
+ * how far it has to go, and its duals are the centre of a stabilised
+ * exact pricing (every EXACT_EVERY iterations, at prices between the centre
+ * and the duals) whose bound only improves. The run ends when the gap is
+ * GAP_GOAL, or when the spec's test holds and the last TAIL iterations
+ * gained next to nothing. Before, the bound came only from pricing at the
+ * master's duals, which are far from optimal on large pools: 20,000/1,000
+ * still had "at most 5 %" after 13.7 CPU minutes and 444 iterations, with
+ * an ill-conditioned master of 3,228 rows. It now ends after about 100
+ * iterations, at 0.00002 from the optimum.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "kl-private.h"
@@ -40,9 +53,23 @@
 #include <math.h>
 
 #define EPS 0.0005
+/* The run ends as soon as a bound proves the distribution this close to
+ * the optimum; the spec's test (no panel beats the master's duals by EPS)
+ * still ends it too. */
+#define GAP_GOAL 1e-6
+/* Once the spec's certificate holds (gap at most EPS), the run also ends
+ * when the lowest chance gained less than GAP_GOAL over the last TAIL
+ * iterations: on 20,000/1,000 the last 0.00003 would take hundreds of
+ * iterations of a master with thousands of rows. */
+#define TAIL 20
 /* How many of the best known panels the local search starts from. */
 #define LOCAL_SEARCH_STARTS 8
 #define SMOOTHING 0.7
+/* Weight of the centre in the prices the exact search checks. */
+#define STABILITY 0.7
+/* While the local search keeps finding panels, the bound is checked
+ * exactly every so many iterations. */
+#define EXACT_EVERY 10
 
 /* The master is the dual of spec 4.4 (as the library solves it), over
  * groups: minimise ẑ s.t. Σ_g (c_gB / s_g) Y_g ≤ ẑ for every count vector
@@ -245,6 +272,50 @@ report_value (KlAlgorithmContext *ctx,
   kl_message_set_param (m, "gap", gap);
 }
 
+/* Exact pricing under @search_prices (one per person, summing to 1 over
+ * the covered): by weak duality no distribution gives everyone more than
+ * the best panel's value under any such prices, so the search's bound is
+ * an upper bound on the optimum. It stops as soon as that bound proves the
+ * master's value @upper optimal (within @tolerance), or, when
+ * @first_improving, as soon as a panel beats @upper by EPS; otherwise it
+ * closes the gap to a quarter of EPS, to give a bound worth keeping. */
+static gboolean
+price_exactly (KlCommitteeModel   *model,
+               const double       *search_prices,
+               double              upper,
+               double              tolerance,
+               gboolean            first_improving,
+               KlSolveProgress    *solve_progress,
+               guint              *committee,
+               KlPricing          *pricing,
+               GCancellable       *cancellable,
+               GError            **error)
+{
+  KlMipParams params;
+
+  kl_mip_params_init (&params);
+  params.stop_if_bound_below = upper + tolerance;
+  if (first_improving)
+    params.stop_above = upper + EPS;
+  else
+    params.gap = EPS / 4 / MAX (upper, EPS);
+  params.progress = kl_solve_progress_func;
+  params.progress_data = solve_progress;
+  return kl_committee_model_find (model, search_prices, &params, committee, pricing, cancellable, error);
+}
+
+static double
+committee_value (const double *prices,
+                 const guint  *committee,
+                 guint         k)
+{
+  double value = 0;
+
+  for (guint m = 0; m < k; m++)
+    value += prices[committee[m]];
+  return value;
+}
+
 KlDistribution *
 kl_maximin_run (KlAlgorithmContext  *ctx,
                 GError             **error)
@@ -256,14 +327,18 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
   g_autofree double *prices = NULL;
   g_autofree double *group_prices = NULL;
+  g_autofree double *center = NULL;
+  g_autofree double *blend = NULL;
+  g_autofree double *blend_prices = NULL;
   g_autofree double *smoothed = NULL;
   g_autofree double *smoothed_prices = NULL;
   g_autofree double *weights = NULL;
+  double recent[TAIL] = { 0 };        /* the lowest chance, by iteration modulo TAIL */
   guint n = kl_pool_get_n_people (ctx->pool);
   Master master = { 0 };
   gboolean ok = FALSE;
   double ceiling, upper = 0, certified = 1, best_bound;
-  guint n_local = 0, n_groups;
+  guint n_local = 0, n_groups, since_exact = 0;
   g_autofree char *what = NULL;
   KlSolveProgress solve_progress = { ctx->progress, 0, NULL };
 
@@ -282,15 +357,30 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   for (guint c = 0; c < committees->list->len; c++)
     kl_seat_counts_add (counts, g_ptr_array_index (committees->list, c), NULL);
 
-  /* Σ p_i = k, so the smallest of the covered can be at most their mean. */
-  ceiling = (double) ctx->k / committees->n_covered;
-  /* The smallest upper bound proved so far, for the progress messages:
-   * every exact pricing bounds the optimum (weak duality). */
-  best_bound = ceiling;
   prices = g_new0 (double, MAX (n, 1));
   group_prices = g_new0 (double, MAX (n_groups, 1));
+  center = g_new0 (double, MAX (n_groups, 1));
+  blend = g_new0 (double, MAX (n_groups, 1));
+  blend_prices = g_new0 (double, MAX (n, 1));
   smoothed = g_new0 (double, MAX (n_groups, 1));
   smoothed_prices = g_new0 (double, MAX (n, 1));
+
+  /* Σ p_i = k, so the smallest of the covered can be at most their mean.
+   * The relaxation of the panel model gives a bound that is often far
+   * closer, and prices near the optimal duals: the first centre. */
+  ceiling = (double) ctx->k / committees->n_covered;
+  {
+    g_autofree gboolean *covered = g_new (gboolean, MAX (n_groups, 1));
+    double relaxed;
+
+    for (guint g = 0; g < n_groups; g++)
+      covered[g] = kl_seat_counts_is_covered (counts, g);
+    if (!kl_committee_model_relax_maximin (model, covered, center, &relaxed, ctx->cancellable, error))
+      return NULL;
+    best_bound = MIN (ceiling, relaxed);
+    g_debug ("Maximin: at most %.6f by the relaxation, %.6f by the mean", relaxed, ceiling);
+  }
+
   master_init (&master, counts);
   kl_lp_set_progress (master.lp, kl_solve_progress_func, &solve_progress);
 
@@ -299,11 +389,11 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
 
   for (guint t = 1; ; t++)
     {
-      KlMipParams params;
       KlPricing pricing;
       KlLpStatus status;
       double price_total = 0;
       guint n_vectors = kl_seat_counts_get_n_vectors (counts);
+      gboolean added, priced = FALSE, finished;
 
       if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         break;
@@ -321,8 +411,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           break;
         }
       upper = kl_lp_get_objective (master.lp);
-      g_debug ("Maximin iteration %u: %u count vectors, lowest chance %.6f, master %.2f s so far",
-               t, n_vectors, upper, kl_lp_get_stats (master.lp)->seconds);
+      g_debug ("Maximin iteration %u: %u count vectors, lowest chance %.6f, at most %.6f, master %.2f s so far",
+               t, n_vectors, upper, best_bound, kl_lp_get_stats (master.lp)->seconds);
 
       for (guint g = 0; g < n_groups; g++)
         {
@@ -353,45 +443,77 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       for (guint g = 0; g < n_groups; g++)
         smoothed[g] = t == 1 ? group_prices[g] : SMOOTHING * smoothed[g] + (1 - SMOOTHING) * group_prices[g];
       kl_seat_counts_spread (counts, smoothed, smoothed_prices);
-      if (add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + EPS, committee) ||
-          add_by_local_search (model, counts, committees, &master, prices, prices, upper + EPS, committee))
+      added = add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + GAP_GOAL, committee) ||
+              add_by_local_search (model, counts, committees, &master, prices, prices, upper + GAP_GOAL, committee);
+      if (added)
+        n_local++;
+
+      if (!added || ++since_exact >= EXACT_EVERY)
         {
-          n_local++;
-          kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%%, at most %.4f%%"),
-                              t, kl_seat_counts_get_n_vectors (counts), upper * 100, best_bound * 100);
-          continue;
+          /* The bound at prices between the centre (the prices with the
+           * best bound so far) and the duals: a better one moves the
+           * centre there. It may end the run however well the local
+           * search goes, and its panel may serve the master. */
+          since_exact = 0;
+          priced = TRUE;
+          for (guint g = 0; g < n_groups; g++)
+            blend[g] = STABILITY * center[g] + (1 - STABILITY) * group_prices[g];
+          kl_seat_counts_spread (counts, blend, blend_prices);
+          g_clear_pointer (&what, g_free);
+          what = g_strdup_printf (_("Iteration %u: %u panels, checking the bound"), t, n_vectors);
+          solve_progress.what = what;
+          if (!price_exactly (model, blend_prices, upper, GAP_GOAL, FALSE, &solve_progress, committee, &pricing,
+                              ctx->cancellable, error))
+            break;
+          if (pricing.bound < best_bound)
+            {
+              best_bound = MAX (pricing.bound, upper);
+              memcpy (center, blend, n_groups * sizeof (double));
+            }
+          if (pricing.status != KL_LP_BOUND_REACHED && committee_value (prices, committee, ctx->k) > upper + GAP_GOAL &&
+              add_panel (&master, counts, committees, committee))
+            added = TRUE;
         }
 
-      g_clear_pointer (&what, g_free);
-      what = g_strdup_printf (_("Iteration %u: %u panels, searching for a better panel"), t, n_vectors);
-      solve_progress.what = what;
-      kl_mip_params_init (&params);
-      params.stop_above = upper + EPS;
-      params.stop_if_bound_below = upper + EPS;
-      params.progress = kl_solve_progress_func;
-      params.progress_data = &solve_progress;
-      if (!kl_committee_model_find (model, prices, &params, committee, &pricing, ctx->cancellable, error))
-        break;
+      if (!added && best_bound > upper + GAP_GOAL)
+        {
+          /* Neither search gave the duals a better panel: the exact
+           * search under the duals themselves (spec 4.4) either finds
+           * one or proves the master optimal. */
+          g_clear_pointer (&what, g_free);
+          what = g_strdup_printf (_("Iteration %u: %u panels, searching for a better panel"), t, n_vectors);
+          solve_progress.what = what;
+          if (!price_exactly (model, prices, upper, EPS, TRUE, &solve_progress, committee, &pricing,
+                              ctx->cancellable, error))
+            break;
+          if (pricing.bound < best_bound)
+            {
+              best_bound = MAX (pricing.bound, upper);
+              memcpy (center, group_prices, n_groups * sizeof (double));
+            }
+          if (pricing.value > upper + EPS)
+            added = add_panel (&master, counts, committees, committee);
+          if (!added)
+            {
+              /* The master already holds this count vector: its price
+               * cannot exceed z but for rounding. Converged. */
+              g_debug ("Maximin pricing returned a known panel; taking the distribution as optimal");
+              best_bound = MIN (best_bound, MAX (pricing.bound, upper));
+            }
+        }
 
-      report_iteration (ctx, MIN (MAX (pricing.bound, upper), 1.0), upper, n_vectors);
-      best_bound = MIN (best_bound, MAX (pricing.bound, upper));
+      finished = best_bound <= upper + GAP_GOAL || !added ||
+                 (t > TAIL && best_bound <= upper + EPS && upper - recent[t % TAIL] < GAP_GOAL);
+      recent[t % TAIL] = upper;
+      if (priced || finished)
+        report_iteration (ctx, MIN (best_bound, 1.0), upper, n_vectors);
       kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%%, at most %.4f%%"),
-                          t, n_vectors, upper * 100, best_bound * 100);
-
-      if (pricing.value <= upper + EPS)
+                          t, kl_seat_counts_get_n_vectors (counts), upper * 100, best_bound * 100);
+      if (finished)
         {
-          /* Every panel is worth at most the bound under these prices, so
-           * no distribution gives everyone more than it (weak duality). */
-          certified = MAX (MIN (pricing.bound, 1.0), upper);
-          ok = TRUE;
-          break;
-        }
-      if (!add_panel (&master, counts, committees, committee))
-        {
-          /* The master already holds this count vector: its price cannot
-           * exceed z but for rounding. Converged. */
-          g_debug ("Maximin pricing returned a known panel; taking the distribution as optimal");
-          certified = MAX (MIN (pricing.bound, 1.0), upper);
+          /* No distribution gives everyone more than the bound (weak
+           * duality), and this one is within EPS of it. */
+          certified = MAX (MIN (best_bound, 1.0), upper);
           ok = TRUE;
           break;
         }

@@ -7,6 +7,7 @@
 #include "kl-algorithm-private.h"
 #include "kl-lottery-private.h"
 #include "kl-lp-private.h"
+#include "kl-committee-model-private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -290,12 +291,12 @@ test_cancel_in_each_phase (void)
 /* Random small pools: every valid panel enumerated, the maximin LP solved
  * over all of them directly, and its optimum compared with the engine's. */
 static double
-brute_force_maximin (KlPool *pool,
-                     guint   k)
+brute_force_maximin (KlPool    *pool,
+                     guint      k,
+                     gboolean  *coverable)
 {
   guint n = kl_pool_get_n_people (pool);
   g_autoptr(GPtrArray) valid = g_ptr_array_new_with_free_func (g_free);
-  g_autofree gboolean *coverable = g_new0 (gboolean, n);
   g_autoptr(KlLp) lp = kl_lp_new (TRUE);
   guint *pick = g_new (guint, k);
   int z, sum_row;
@@ -346,6 +347,44 @@ brute_force_maximin (KlPool *pool,
   return kl_lp_get_objective (lp);
 }
 
+/* The relaxation of the panel model bounds the maximin from above, and its
+ * prices are a distribution over the covered groups. */
+static void
+assert_relaxation_bounds (KlPool         *pool,
+                          guint           k,
+                          const gboolean *coverable,
+                          double          expected)
+{
+  g_autoptr(KlCommitteeModel) model = kl_committee_model_new (pool, k);
+  guint n_groups = kl_committee_model_get_n_groups (model);
+  g_autofree gboolean *covered = g_new0 (gboolean, n_groups);
+  g_autofree double *prices = g_new (double, n_groups);
+  g_autoptr(GError) error = NULL;
+  double bound, total = 0;
+
+  for (guint g = 0; g < n_groups; g++)
+    {
+      const guint *members;
+      guint size = kl_committee_model_get_group (model, g, &members);
+
+      for (guint m = 0; m < size; m++)
+        covered[g] |= coverable[members[m]];
+    }
+  g_assert_true (kl_committee_model_relax_maximin (model, covered, prices, &bound, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (bound, >=, expected - 1e-9);
+  if (bound > expected + 1e-6)
+    g_test_message ("relaxation %.6f above the maximin %.6f", bound, expected);
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_assert_cmpfloat (prices[g], >=, 0);
+      if (!covered[g])
+        g_assert_cmpfloat (prices[g], ==, 0);
+      total += prices[g];
+    }
+  g_assert_cmpfloat_with_epsilon (total, 1, 1e-9);
+}
+
 static void
 test_against_brute_force (void)
 {
@@ -375,7 +414,9 @@ test_against_brute_force (void)
                               g_rand_int_range (rand, 0, 2), k, k);
 
       kl_test_inputs_load (&in, quotas->str, pool->str, households ? address_settings : NULL);
-      expected = brute_force_maximin (in.pool, k);
+      g_autofree gboolean *coverable = g_new0 (gboolean, n);
+
+      expected = brute_force_maximin (in.pool, k, coverable);
       run = run_maximin (&in, k, &error);
       if (expected < 0)
         {
@@ -392,6 +433,11 @@ test_against_brute_force (void)
         if (p[i] > 1e-9)
           smallest = MIN (smallest, p[i]);
       g_assert_cmpfloat_with_epsilon (smallest, expected, 1e-4);
+      assert_relaxation_bounds (in.pool, k, coverable, expected);
+      /* the certificate the report gives is a true upper bound */
+      g_assert_cmpfloat (g_ascii_strtod (kl_message_get_param (kl_report_find_line (kl_run_get_report (run),
+                                                                                    "maximin_value"), "bound"), NULL),
+                         >=, expected - 1e-6);
       compared++;
       kl_test_inputs_clear (&in);
     }
