@@ -736,6 +736,9 @@ test_progress_and_cancel (Fixture       *fixture,
   wait_until (progress_shown_and_moving, fixture->window, 60);
   g_assert_true (kl_window_is_running (fixture->window));
   g_assert_cmpstr (gtk_label_get_text (kl_window_get_phase_label (fixture->window)), !=, "");
+  /* no result yet: the Results page says one is coming, not how to start */
+  g_assert_null (before);
+  g_assert_cmpstr (kl_results_page_get_state (kl_window_get_results_page (fixture->window)), ==, "running");
 
   for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
     {
@@ -756,6 +759,7 @@ test_progress_and_cancel (Fixture       *fixture,
   g_assert_null (kl_window_get_last_error (fixture->window));
   g_assert_true (kl_window_get_result (fixture->window) == before);
   g_assert_false (gtk_revealer_get_reveal_child (fixture->window->progress_revealer));
+  g_assert_cmpstr (kl_results_page_get_state (kl_window_get_results_page (fixture->window)), ==, "empty");
 }
 
 typedef struct {

@@ -328,6 +328,34 @@ kl_results_page_get_stale (KlResultsPage *self)
   return gtk_revealer_get_reveal_child (self->stale_revealer);
 }
 
+/**
+ * kl_results_page_set_running:
+ *
+ * Whether a selection is running. Without a result to show, the page says
+ * that one is on its way rather than how to start one.
+ */
+void
+kl_results_page_set_running (KlResultsPage *self,
+                             gboolean       running)
+{
+  const char *shown;
+
+  g_return_if_fail (KL_IS_RESULTS_PAGE (self));
+
+  shown = gtk_stack_get_visible_child_name (self->stack);
+  if (running && g_str_equal (shown, "empty"))
+    gtk_stack_set_visible_child_name (self->stack, "running");
+  else if (!running && g_str_equal (shown, "running"))
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* "empty", "running" or "result". */
+const char *
+kl_results_page_get_state (KlResultsPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
 const char *
 kl_results_page_get_summary (KlResultsPage *self)
 {

@@ -23,6 +23,8 @@ void                kl_results_page_show_drawn    (KlResultsPage *self, KlRun *r
 const char         *kl_results_page_get_panel_title (KlResultsPage *self);
 void                kl_results_page_set_stale     (KlResultsPage *self, gboolean stale);
 gboolean            kl_results_page_get_stale     (KlResultsPage *self);
+void                kl_results_page_set_running   (KlResultsPage *self, gboolean running);
+const char         *kl_results_page_get_state     (KlResultsPage *self);
 char               *kl_results_page_summarize     (KlRun *run);
 const char         *kl_results_page_get_summary   (KlResultsPage *self);
 GtkColumnView      *kl_results_page_get_panel_view (KlResultsPage *self);

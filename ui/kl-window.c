@@ -278,6 +278,7 @@ set_running (KlWindow *self,
     kl_run_progress_start (self->progress);
   else
     kl_run_progress_stop (self->progress);
+  kl_results_page_set_running (self->results_page, running);
 }
 
 /* "Drawn from pool.csv, quotas.csv, settings.toml at 14:05." — the time
