@@ -210,7 +210,8 @@ add_by_local_search (KlCommitteeModel *model,
                      const double     *search_prices,
                      const double     *prices,
                      double            threshold,
-                     guint            *committee)
+                     guint            *committee,
+                     GCancellable     *cancellable)
 {
   guint best[LOCAL_SEARCH_STARTS] = { 0 };
   guint added = 0;
@@ -240,7 +241,7 @@ add_by_local_search (KlCommitteeModel *model,
         }
     }
 
-  for (guint s = 0; s < LOCAL_SEARCH_STARTS && best_value[s] >= 0; s++)
+  for (guint s = 0; s < LOCAL_SEARCH_STARTS && best_value[s] >= 0 && !g_cancellable_is_cancelled (cancellable); s++)
     {
       double value = 0;
 
@@ -443,8 +444,10 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       for (guint g = 0; g < n_groups; g++)
         smoothed[g] = t == 1 ? group_prices[g] : SMOOTHING * smoothed[g] + (1 - SMOOTHING) * group_prices[g];
       kl_seat_counts_spread (counts, smoothed, smoothed_prices);
-      added = add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + GAP_GOAL, committee) ||
-              add_by_local_search (model, counts, committees, &master, prices, prices, upper + GAP_GOAL, committee);
+      added = add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + GAP_GOAL, committee,
+                                   ctx->cancellable) ||
+              add_by_local_search (model, counts, committees, &master, prices, prices, upper + GAP_GOAL, committee,
+                                   ctx->cancellable);
       if (added)
         n_local++;
 

@@ -597,6 +597,9 @@ kl_seat_counts_expand (KlSeatCounts  *self,
     {
       double start = 0;
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
       /* Where some member's interval starts, the picked set changes. */
       g_array_set_size (cuts, 0);
       g_array_append_val (cuts, start);
@@ -650,5 +653,6 @@ kl_seat_counts_expand (KlSeatCounts  *self,
           distribution_add (distribution, seen, panel, k, x[support[b]] * (to - from));
         }
     }
+  g_debug ("Seat counts: %u count vectors became %u panels", n_support, distribution->committees->len);
   return g_steal_pointer (&distribution);
 }

@@ -158,6 +158,19 @@ run_once (const Pool *pool,
   _exit (0);
 }
 
+typedef struct {
+  KlRecordingReporter *reporter;
+  guint count;
+} EventCount;
+
+static void
+count_events (gpointer data)
+{
+  EventCount *n_events = data;
+
+  n_events->count = n_events->reporter->events->len;
+}
+
 /* Milliseconds from Cancel to the run's return, cancelled @delay_ms
  * after it started; @phase is set to the phase it was in. */
 static double
@@ -168,21 +181,29 @@ cancel_latency (const Pool  *pool,
   KlTestInputs in = { 0 };
   g_autoptr(KlRun) run = NULL;
   g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
+  EventCount n_events = { 0 };
   double latency;
 
   load (pool, &in);
   run = new_run (pool, &in);
+  /* Attached before the run's own timer, so dispatched just before Cancel. */
+  n_events.reporter = reporter;
+  g_timeout_add_once (delay_ms, count_events, &n_events);
   latency = kl_bench_cancel_latency (run, KL_PROGRESS_REPORTER (reporter), delay_ms);
-  *phase = g_strdup ("?");
-  for (guint e = reporter->events->len; e > 0; e--)
+  *phase = g_strdup ("before the first phase");
+  for (guint e = n_events.count; e > 0; e--)
     {
       const char *event = kl_recording_reporter_event (reporter, e - 1);
-      if (g_str_has_prefix (event, "start "))
-        {
-          g_free (*phase);
-          *phase = g_strndup (event + 6, strcspn (event + 6, " "));
-          break;
-        }
+      const char *text = strchr (event, '|');
+
+      g_free (*phase);
+      if (g_str_has_prefix (event, "end"))
+        *phase = g_strdup ("after the phases: count vectors to panels");
+      else if (text != NULL)
+        *phase = g_strdup_printf ("%.*s: %.60s", (int) strcspn (event, " "), event, text + 1);
+      else
+        continue;
+      break;
     }
   kl_test_inputs_clear (&in);
   return latency;
@@ -205,9 +226,11 @@ int
 main (int    argc,
       char **argv)
 {
-  const guint delays[] = { 100, 3000, 8000, 15000, 25000 };
-  /* 10000/500: long enough (about 30 s) to be inside every phase at every delay */
-  const Pool *large = &pools[9];
+  /* 20000/1000, the largest pool: multiplicative weights until about
+   * 15 s, then the relaxation and column generation until about 45 s,
+   * then the count vectors become panels */
+  const guint delays[] = { 100, 5000, 15000, 20000, 30000, 40000, 46000 };
+  const Pool *large = &pools[10];
   double worst = 0;
 
   printf ("maximin, seed 1 (CPU seconds of the whole run, median over the runs)\n");
