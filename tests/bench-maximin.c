@@ -43,6 +43,9 @@ static const Pool pools[] = {
   { "5000/250",        5000,  250, 4, 0.3, 0.3, 0.1, NULL, 1 },
   { "10000/500",      10000,  500, 4, 0.3, 0.3, 0.1, NULL, 1 },
   { "20000/1000",     20000, 1000, 4, 0.3, 0.3, 0.1, NULL, 1 },
+  /* narrow bands, no bias: the pool of /lp/stalling-master, whose
+   * per-person master stalls GLPK's primal simplex */
+  { "narrow-750/112",   750,  112, 5, 1.0, 0.0, 0.0, NULL, 3 },
   { "pgoelz-large-200", 2000, 200, 0, 0, 0, 0, "pgoelz_example_large_200", 3 },
   { "synth-750-112",     750, 112, 0, 0, 0, 0, "synth_750_112", 3 },
 };

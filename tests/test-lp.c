@@ -4,6 +4,9 @@
  */
 #include "kl-test-utils.h"
 #include "kl-lp-private.h"
+#include "kl-algorithm-private.h"
+
+#include <glpk.h>
 
 static void
 test_lps (void)
@@ -267,6 +270,135 @@ test_cancel_inside_solve (void)
   }
 }
 
+/* A master on which GLPK's primal simplex stalls, made from the project's
+ * own generator: random valid panels (400 legacy draws) of a 750/112 pool
+ * whose quotas are narrow bands on five features, and the per-person
+ * maximin master over them (maximise z s.t. Σ_{B∋i} x_B ≥ z for everyone
+ * on some panel, Σ x_B = 1). Every vertex near the start has z = 0, and
+ * the primal simplex without presolve (what the engine once used) is
+ * still there after thousands of iterations: glpsol took over 138,000
+ * iterations in 120 s without leaving z = 0, and with 300 draws instead
+ * of 400 it solves at once. The dual simplex, which the solver layer
+ * starts cold solves with, needs a few hundred. */
+static void
+test_stalling_master (void)
+{
+  enum { N_DRAWS = 400, PRIMAL_ITERATIONS = 5000 };
+  KlGeneratorOptions options;
+  KlTestInputs in = { 0 };
+  g_autoptr(KlLp) lp = kl_lp_new (TRUE);
+  glp_prob *raw = glp_create_prob ();
+  glp_smcp params;
+  KlAlgorithmContext ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n, k = 112;
+  g_autofree int *row = NULL;
+  g_autofree guint *panel = g_new (guint, k);
+  g_autofree int *cols = g_new (int, N_DRAWS + 2);
+  g_autofree double *values = g_new (double, N_DRAWS + 2);
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  int z, sum;
+
+  kl_generator_options_init (&options);
+  options.n_people = 750;
+  options.panel_size = k;
+  options.n_features = 5;
+  options.tightness = 1;
+  options.bias = 0;
+  options.household_share = 0;
+  kl_test_inputs_generate (&in, &options);
+  n = kl_pool_get_n_people (in.pool);
+
+  /* who sits on which draw */
+  ctx.pool = in.pool;
+  ctx.quotas = kl_pool_get_quotas (in.pool);
+  ctx.k = k;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (members, g_array_new (FALSE, FALSE, sizeof (int)));
+  for (guint d = 0; d < N_DRAWS; d++)
+    {
+      ctx.random = kl_random_new (d + 1);
+      g_assert_true (kl_legacy_select (&ctx, 100, panel, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&ctx.random, kl_random_free);
+      for (guint m = 0; m < k; m++)
+        g_array_append_val (g_ptr_array_index (members, panel[m]), d);
+    }
+
+  /* the same LP twice: through the solver layer, and as GLPK alone */
+  z = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, 1, 1);
+  kl_lp_add_cols (lp, N_DRAWS, KL_LP_CONTINUOUS, 0, 1);
+  glp_set_obj_dir (raw, GLP_MAX);
+  glp_add_cols (raw, N_DRAWS + 1);
+  glp_set_col_bnds (raw, 1, GLP_DB, 0, 1);
+  glp_set_obj_coef (raw, 1, 1);
+  for (guint d = 0; d < N_DRAWS; d++)
+    glp_set_col_bnds (raw, d + 2, GLP_DB, 0, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      GArray *draws = g_ptr_array_index (members, i);
+      int r;
+
+      if (draws->len == 0)
+        continue;
+      for (guint e = 0; e < draws->len; e++)
+        {
+          cols[e] = z + 1 + g_array_index (draws, int, e);
+          values[e] = 1;
+        }
+      cols[draws->len] = z;
+      values[draws->len] = -1;
+      kl_lp_add_row (lp, 0, KL_LP_INF, draws->len + 1, cols, values);
+
+      /* GLPK counts from 1, and reads its arrays from index 1 */
+      r = glp_add_rows (raw, 1);
+      glp_set_row_bnds (raw, r, GLP_LO, 0, 0);
+      for (guint e = draws->len + 1; e > 0; e--)
+        {
+          cols[e] = cols[e - 1] + 1;
+          values[e] = values[e - 1];
+        }
+      glp_set_mat_row (raw, r, draws->len + 1, cols, values);
+    }
+  {
+    g_autofree int *all = g_new (int, N_DRAWS + 1);
+    g_autofree double *ones = g_new (double, N_DRAWS + 1);
+
+    for (guint d = 0; d < N_DRAWS; d++)
+      {
+        all[d] = z + 1 + d;
+        ones[d] = 1;
+      }
+    sum = kl_lp_add_row (lp, 1, 1, N_DRAWS, all, ones);
+    g_assert_cmpint (sum, >=, 0);
+    sum = glp_add_rows (raw, 1);
+    glp_set_row_bnds (raw, sum, GLP_FX, 1, 1);
+    for (guint d = N_DRAWS; d > 0; d--)
+      {
+        all[d] = d + 1;
+        ones[d] = 1;
+      }
+    glp_set_mat_row (raw, sum, N_DRAWS, all, ones);
+  }
+
+  g_assert_cmpint (kl_lp_solve (lp, NULL, &error), ==, KL_LP_OPTIMAL);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (kl_lp_get_objective (lp), >, 0.05);
+
+  glp_init_smcp (&params);
+  params.msg_lev = GLP_MSG_OFF;
+  params.meth = GLP_PRIMAL;
+  params.presolve = GLP_OFF;
+  params.it_lim = PRIMAL_ITERATIONS;
+  g_assert_cmpint (glp_simplex (raw, &params), ==, GLP_EITLIM);
+  g_test_message ("primal simplex after %d iterations: z = %g; the solver layer: z = %g",
+                  PRIMAL_ITERATIONS, glp_get_obj_val (raw), kl_lp_get_objective (lp));
+  g_assert_cmpfloat (glp_get_obj_val (raw), <, kl_lp_get_objective (lp) / 2);
+
+  glp_delete_prob (raw);
+  kl_test_inputs_clear (&in);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -279,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/lp/cancelled", test_cancelled);
   g_test_add_func ("/lp/degenerate-master", test_degenerate_master);
   g_test_add_func ("/lp/cancel-inside-solve", test_cancel_inside_solve);
+  g_test_add_func ("/lp/stalling-master", test_stalling_master);
 
   return g_test_run ();
 }
