@@ -317,6 +317,43 @@ committee_value (const double *prices,
   return value;
 }
 
+/* What the solve under way is, for the messages it reports from inside. */
+static void G_GNUC_PRINTF (3, 4)
+describe_solve (KlSolveProgress *solve_progress,
+                char           **what,
+                const char      *format,
+                ...)
+{
+  va_list args;
+
+  g_free (*what);
+  va_start (args, format);
+  *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  solve_progress->what = *what;
+}
+
+/* The smallest upper bound proved so far, and the prices (per group) that
+ * proved it: the centre of the stabilised pricing. */
+typedef struct {
+  double value;
+  double *center;
+  guint n_groups;
+} Bound;
+
+/* An exact pricing under @group_prices bounded the optimum by @bound. */
+static void
+bound_offer (Bound        *best,
+             double        bound,
+             double        upper,
+             const double *group_prices)
+{
+  if (bound >= best->value)
+    return;
+  best->value = MAX (bound, upper);
+  memcpy (best->center, group_prices, best->n_groups * sizeof (double));
+}
+
 KlDistribution *
 kl_maximin_run (KlAlgorithmContext  *ctx,
                 GError             **error)
@@ -338,7 +375,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   guint n = kl_pool_get_n_people (ctx->pool);
   Master master = { 0 };
   gboolean ok = FALSE;
-  double ceiling, upper = 0, certified = 1, best_bound;
+  double ceiling, upper = 0, certified = 1;
+  Bound best = { 0 };
   guint n_local = 0, n_groups, since_exact = 0;
   g_autofree char *what = NULL;
   KlSolveProgress solve_progress = { ctx->progress, 0, NULL };
@@ -361,6 +399,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   prices = g_new0 (double, MAX (n, 1));
   group_prices = g_new0 (double, MAX (n_groups, 1));
   center = g_new0 (double, MAX (n_groups, 1));
+  best.center = center;
+  best.n_groups = n_groups;
   blend = g_new0 (double, MAX (n_groups, 1));
   blend_prices = g_new0 (double, MAX (n, 1));
   smoothed = g_new0 (double, MAX (n_groups, 1));
@@ -378,7 +418,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       covered[g] = kl_seat_counts_is_covered (counts, g);
     if (!kl_committee_model_relax_maximin (model, covered, center, &relaxed, ctx->cancellable, error))
       return NULL;
-    best_bound = MIN (ceiling, relaxed);
+    best.value = MIN (ceiling, relaxed);
     g_debug ("Maximin: at most %.6f by the relaxation, %.6f by the mean", relaxed, ceiling);
   }
 
@@ -399,10 +439,8 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
         break;
 
-      g_clear_pointer (&what, g_free);
-      what = g_strdup_printf (_("Iteration %u: %u panels, solving the master problem"), t, n_vectors);
       solve_progress.current = t;
-      solve_progress.what = what;
+      describe_solve (&solve_progress, &what, _("Iteration %u: %u panels, solving the master problem"), t, n_vectors);
       status = kl_lp_solve (master.lp, ctx->cancellable, error);
       if (status != KL_LP_OPTIMAL)
         {
@@ -413,7 +451,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
         }
       upper = kl_lp_get_objective (master.lp);
       g_debug ("Maximin iteration %u: %u count vectors, lowest chance %.6f, at most %.6f, master %.2f s so far",
-               t, n_vectors, upper, best_bound, kl_lp_get_stats (master.lp)->seconds);
+               t, n_vectors, upper, best.value, kl_lp_get_stats (master.lp)->seconds);
 
       for (guint g = 0; g < n_groups; g++)
         {
@@ -460,63 +498,49 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
           since_exact = 0;
           priced = TRUE;
           for (guint g = 0; g < n_groups; g++)
-            blend[g] = STABILITY * center[g] + (1 - STABILITY) * group_prices[g];
+            blend[g] = STABILITY * best.center[g] + (1 - STABILITY) * group_prices[g];
           kl_seat_counts_spread (counts, blend, blend_prices);
-          g_clear_pointer (&what, g_free);
-          what = g_strdup_printf (_("Iteration %u: %u panels, checking the bound"), t, n_vectors);
-          solve_progress.what = what;
+          describe_solve (&solve_progress, &what, _("Iteration %u: %u panels, checking the bound"), t, n_vectors);
           if (!price_exactly (model, blend_prices, upper, GAP_GOAL, FALSE, &solve_progress, committee, &pricing,
                               ctx->cancellable, error))
             break;
-          if (pricing.bound < best_bound)
-            {
-              best_bound = MAX (pricing.bound, upper);
-              memcpy (center, blend, n_groups * sizeof (double));
-            }
+          bound_offer (&best, pricing.bound, upper, blend);
           if (pricing.status != KL_LP_BOUND_REACHED && committee_value (prices, committee, ctx->k) > upper + GAP_GOAL &&
               add_panel (&master, counts, committees, committee))
             added = TRUE;
         }
 
-      if (!added && best_bound > upper + GAP_GOAL)
+      if (!added && best.value > upper + GAP_GOAL)
         {
           /* Neither search gave the duals a better panel: the exact
            * search under the duals themselves (spec 4.4) either finds
            * one or proves the master optimal. */
-          g_clear_pointer (&what, g_free);
-          what = g_strdup_printf (_("Iteration %u: %u panels, searching for a better panel"), t, n_vectors);
-          solve_progress.what = what;
+          describe_solve (&solve_progress, &what, _("Iteration %u: %u panels, searching for a better panel"),
+                          t, n_vectors);
           if (!price_exactly (model, prices, upper, EPS, TRUE, &solve_progress, committee, &pricing,
                               ctx->cancellable, error))
             break;
-          if (pricing.bound < best_bound)
-            {
-              best_bound = MAX (pricing.bound, upper);
-              memcpy (center, group_prices, n_groups * sizeof (double));
-            }
-          if (pricing.value > upper + EPS)
-            added = add_panel (&master, counts, committees, committee);
-          if (!added)
+          bound_offer (&best, pricing.bound, upper, group_prices);
+          if (pricing.value > upper + EPS && !(added = add_panel (&master, counts, committees, committee)))
             {
               /* The master already holds this count vector: its price
                * cannot exceed z but for rounding. Converged. */
               g_debug ("Maximin pricing returned a known panel; taking the distribution as optimal");
-              best_bound = MIN (best_bound, MAX (pricing.bound, upper));
             }
         }
 
-      finished = best_bound <= upper + GAP_GOAL || !added ||
-                 (t > TAIL && best_bound <= upper + EPS && upper - recent[t % TAIL] < GAP_GOAL);
+      finished = best.value <= upper + GAP_GOAL || !added ||
+                 (t > TAIL && best.value <= upper + EPS && upper - recent[t % TAIL] < GAP_GOAL);
       recent[t % TAIL] = upper;
       if (priced || finished)
-        report_iteration (ctx, MIN (best_bound, 1.0), upper, n_vectors);
+        report_iteration (ctx, MIN (best.value, 1.0), upper, n_vectors);
       kl_progress_update (ctx->progress, t, _("Iteration %u: %u panels, lowest chance %.4f%%, at most %.4f%%"),
-                          t, kl_seat_counts_get_n_vectors (counts), upper * 100, best_bound * 100);
+                          t, kl_seat_counts_get_n_vectors (counts), upper * 100, best.value * 100);
       if (finished)
         {
           /* No distribution gives everyone more than the bound (weak
            * duality), and this one is within EPS of it. */
-          certified = MAX (MIN (best_bound, 1.0), upper);
+          certified = MAX (MIN (best.value, 1.0), upper);
           ok = TRUE;
           break;
         }
