@@ -358,3 +358,60 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
     return NULL;
   return g_steal_pointer (&committees);
 }
+
+/**
+ * kl_committees_search_near_best:
+ * @search_prices: per person, what the search maximises
+ * @n_starts: how many of the known panels it starts from
+ * @found: (out caller-allocates): room for @n_starts panels of k people
+ *
+ * The cheap pricing step of column generation: local search
+ * (kl_committee_model_improve) from the known panels worth most under
+ * @search_prices, which usually finds a panel the master lacks without
+ * branch and bound. Returns how many panels @found holds (fewer than
+ * @n_starts when fewer are known or Cancel was pressed); some may be known
+ * already.
+ */
+guint
+kl_committees_search_near_best (KlCommittees     *self,
+                                KlCommitteeModel *model,
+                                const double     *search_prices,
+                                guint             n_starts,
+                                guint            *found,
+                                GCancellable     *cancellable)
+{
+  g_autofree guint *best = g_new0 (guint, MAX (n_starts, 1));
+  g_autofree double *best_value = g_new (double, MAX (n_starts, 1));
+  guint k = self->k, n_best = 0, n_found = 0;
+
+  /* the n_starts most valuable, in order, by insertion */
+  for (guint c = 0; c < self->list->len; c++)
+    {
+      const guint *members = g_ptr_array_index (self->list, c);
+      double value = 0;
+      guint s;
+
+      for (guint m = 0; m < k; m++)
+        value += search_prices[members[m]];
+      if (n_best == n_starts && value <= best_value[n_starts - 1])
+        continue;
+      if (n_best < n_starts)
+        n_best++;
+      for (s = n_best - 1; s > 0 && value > best_value[s - 1]; s--)
+        {
+          best_value[s] = best_value[s - 1];
+          best[s] = best[s - 1];
+        }
+      best_value[s] = value;
+      best[s] = c;
+    }
+
+  for (guint s = 0; s < n_best && !g_cancellable_is_cancelled (cancellable); s++)
+    {
+      guint *panel = &found[n_found++ * k];
+
+      memcpy (panel, g_ptr_array_index (self->list, best[s]), k * sizeof (guint));
+      kl_committee_model_improve (model, search_prices, panel);
+    }
+  return n_found;
+}

@@ -198,10 +198,22 @@ add_panel (Master       *master,
   return TRUE;
 }
 
-/* The cheap pricing step: local search from the panels that are worth
- * most under the current prices. Every new count vector worth more than
- * @threshold joins the master (several per solve of the master). TRUE if
- * any did. */
+static double
+committee_value (const double *prices,
+                 const guint  *committee,
+                 guint         k)
+{
+  double value = 0;
+
+  for (guint m = 0; m < k; m++)
+    value += prices[committee[m]];
+  return value;
+}
+
+/* The cheap pricing step: local search from the panels worth most under
+ * @search_prices. Every new count vector worth more than @threshold under
+ * @prices joins the master (several per solve of the master). TRUE if any
+ * did. */
 static gboolean
 add_by_local_search (KlCommitteeModel *model,
                      KlSeatCounts     *counts,
@@ -210,48 +222,17 @@ add_by_local_search (KlCommitteeModel *model,
                      const double     *search_prices,
                      const double     *prices,
                      double            threshold,
-                     guint            *committee,
+                     guint            *found,
                      GCancellable     *cancellable)
 {
-  guint best[LOCAL_SEARCH_STARTS] = { 0 };
-  guint added = 0;
-  double best_value[LOCAL_SEARCH_STARTS];
-  guint k = committees->k;
+  guint k = committees->k, added = 0;
+  guint n_found = kl_committees_search_near_best (committees, model, search_prices, LOCAL_SEARCH_STARTS,
+                                                  found, cancellable);
 
-  for (guint s = 0; s < LOCAL_SEARCH_STARTS; s++)
-    best_value[s] = -1;
-  for (guint c = 0; c < committees->list->len; c++)
-    {
-      const guint *members = g_ptr_array_index (committees->list, c);
-      double value = 0;
-      guint s;
-
-      for (guint m = 0; m < k; m++)
-        value += search_prices[members[m]];
-      for (s = LOCAL_SEARCH_STARTS; s > 0 && value > best_value[s - 1]; s--)
-        if (s < LOCAL_SEARCH_STARTS)
-          {
-            best_value[s] = best_value[s - 1];
-            best[s] = best[s - 1];
-          }
-      if (s < LOCAL_SEARCH_STARTS)
-        {
-          best_value[s] = value;
-          best[s] = c;
-        }
-    }
-
-  for (guint s = 0; s < LOCAL_SEARCH_STARTS && best_value[s] >= 0 && !g_cancellable_is_cancelled (cancellable); s++)
-    {
-      double value = 0;
-
-      memcpy (committee, g_ptr_array_index (committees->list, best[s]), k * sizeof (guint));
-      kl_committee_model_improve (model, search_prices, committee);
-      for (guint m = 0; m < k; m++)
-        value += prices[committee[m]];
-      if (value > threshold && add_panel (master, counts, committees, committee))
-        added++;
-    }
+  for (guint f = 0; f < n_found; f++)
+    if (committee_value (prices, &found[f * k], k) > threshold &&
+        add_panel (master, counts, committees, &found[f * k]))
+      added++;
   return added > 0;
 }
 
@@ -305,17 +286,6 @@ price_exactly (KlCommitteeModel   *model,
   return kl_committee_model_find (model, search_prices, &params, committee, pricing, cancellable, error);
 }
 
-static double
-committee_value (const double *prices,
-                 const guint  *committee,
-                 guint         k)
-{
-  double value = 0;
-
-  for (guint m = 0; m < k; m++)
-    value += prices[committee[m]];
-  return value;
-}
 
 /* What the solve under way is, for the messages it reports from inside. */
 static void G_GNUC_PRINTF (3, 4)
@@ -363,6 +333,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   g_autoptr(KlSeatCounts) counts = NULL;
   g_autoptr(KlDistribution) distribution = NULL;
   g_autofree guint *committee = g_new (guint, MAX (ctx->k, 1));
+  g_autofree guint *found = g_new (guint, LOCAL_SEARCH_STARTS * MAX (ctx->k, 1));
   g_autofree double *prices = NULL;
   g_autofree double *group_prices = NULL;
   g_autofree double *center = NULL;
@@ -482,9 +453,9 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
       for (guint g = 0; g < n_groups; g++)
         smoothed[g] = t == 1 ? group_prices[g] : SMOOTHING * smoothed[g] + (1 - SMOOTHING) * group_prices[g];
       kl_seat_counts_spread (counts, smoothed, smoothed_prices);
-      added = add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + GAP_GOAL, committee,
+      added = add_by_local_search (model, counts, committees, &master, smoothed_prices, prices, upper + GAP_GOAL, found,
                                    ctx->cancellable) ||
-              add_by_local_search (model, counts, committees, &master, prices, prices, upper + GAP_GOAL, committee,
+              add_by_local_search (model, counts, committees, &master, prices, prices, upper + GAP_GOAL, found,
                                    ctx->cancellable);
       if (added)
         n_local++;
