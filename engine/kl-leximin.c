@@ -733,7 +733,7 @@ kl_leximin_run (KlAlgorithmContext  *ctx,
       x = g_new0 (double, MAX (kl_seat_counts_get_n_vectors (self.counts), 1));
       ok = final_primal (&self, x, &epsilon, error);
       if (ok)
-        distribution = kl_seat_counts_expand (self.counts, x, ctx->cancellable, error);
+        distribution = kl_seat_counts_expand (self.counts, x, ctx->progress, ctx->cancellable, error);
       ok = distribution != NULL;
     }
   if (ok)

@@ -532,7 +532,7 @@ kl_maximin_run (KlAlgorithmContext  *ctx,
   if (ok)
     {
       weights = master_get_weights (&master);
-      distribution = kl_seat_counts_expand (counts, weights, ctx->cancellable, error);
+      distribution = kl_seat_counts_expand (counts, weights, ctx->progress, ctx->cancellable, error);
       if (distribution != NULL)
         report_value (ctx, upper, certified);
     }

@@ -297,7 +297,7 @@ out:
   if (ok)
     {
       distribution = kl_seat_counts_expand (aggregate.counts, kl_nash_solver_get_weights (aggregate.solver),
-                                            ctx->cancellable, error);
+                                            ctx->progress, ctx->cancellable, error);
       if (distribution != NULL)
         report_result (ctx, welfare, certified, t, distribution->committees->len);
     }

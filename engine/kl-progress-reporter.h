@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 #define KL_PHASE_NASH_OPTIMIZATION      "nash_optimization"
 #define KL_PHASE_LEXIMIN_OUTER          "leximin_outer"
 #define KL_PHASE_DIVERSIMAX             "diversimax"
+/* after maximin, nash or leximin: their distribution over seat counts
+ * becomes panels of people, its digest and the panels drawn from it */
+#define KL_PHASE_BUILDING_PANELS        "building_panels"
 
 /* total of a phase that converges rather than counting to a known end */
 #define KL_PROGRESS_UNKNOWN_TOTAL (-1)

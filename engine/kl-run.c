@@ -25,6 +25,7 @@ struct _KlRun {
   GPtrArray *committees;       /* of GArray of guint: the distribution, indices into pool */
   GArray *committee_probabilities;
   double *probabilities;       /* per person of pool, NULL without a distribution */
+  guint *pool_index;           /* per person of working: their index in pool */
   KlQuotas *suggested_quotas;
   GArray *inputs;              /* of KlRunInput, strings owned by input_strings */
   GPtrArray *input_strings;
@@ -146,6 +147,7 @@ kl_run_unref (KlRun *self)
   g_ptr_array_unref (self->committees);
   g_array_unref (self->committee_probabilities);
   g_free (self->probabilities);
+  g_free (self->pool_index);
   g_clear_pointer (&self->suggested_quotas, kl_quotas_unref);
   g_array_unref (self->inputs);
   g_ptr_array_unref (self->input_strings);
@@ -218,6 +220,11 @@ pre_checks (KlRun   *self,
   guint k = self->params.number_wanted;
 
   self->working = kl_pool_exclude_already_selected (self->pool, self->already_selected, messages);
+  /* looked up once: a distribution over thousands of panels of a thousand
+   * would otherwise look up millions of ids */
+  self->pool_index = g_new (guint, MAX (kl_pool_get_n_people (self->working), 1));
+  for (guint i = 0; i < kl_pool_get_n_people (self->working); i++)
+    self->pool_index[i] = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, i));
   for (guint i = 0; i < messages->len; i++)
     kl_report_add_message (self->report, KL_LEVEL_NORMAL, g_ptr_array_index (messages, i));
   g_ptr_array_set_size (messages, 0);
@@ -393,8 +400,7 @@ to_pool_indices (KlRun       *self,
 
   for (guint i = 0; i < k; i++)
     {
-      guint original = kl_pool_find_person (self->pool, kl_pool_get_id (self->working, working_panel[i]));
-      g_array_append_val (panel, original);
+      g_array_append_val (panel, self->pool_index[working_panel[i]]);
     }
   g_array_sort (panel, kl_compare_uint);
   return panel;
@@ -478,7 +484,7 @@ use_distribution (KlRun           *self,
 
   self->probabilities = g_new0 (double, MAX (kl_pool_get_n_people (self->pool), 1));
   for (guint i = 0; i < n; i++)
-    self->probabilities[kl_pool_find_person (self->pool, kl_pool_get_id (self->working, i))] = marginals[i];
+    self->probabilities[self->pool_index[i]] = marginals[i];
   for (guint c = 0; c < distribution->committees->len; c++)
     {
       g_ptr_array_add (self->committees, to_pool_indices (self, g_ptr_array_index (distribution->committees, c), k));

@@ -40,7 +40,8 @@ const KlSeats  *kl_seat_counts_get_vector     (KlSeatCounts *counts, guint posit
 void            kl_seat_counts_spread         (KlSeatCounts *counts, const double *group_values,
                                                double *person_values);
 KlDistribution *kl_seat_counts_expand         (KlSeatCounts *counts, const double *x,
-                                               GCancellable *cancellable, GError **error);
+                                               KlProgress *progress, GCancellable *cancellable,
+                                               GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlSeatCounts, kl_seat_counts_free)
 

@@ -202,6 +202,8 @@ kl_seat_counts_spread (KlSeatCounts *self,
 /* ---- from count vectors to panels -------------------------------------- */
 
 #define SHARE_SNAP 1e-9
+/* groups or count vectors between two progress updates */
+#define PROGRESS_EVERY 16
 #define PIECE_MIN 1e-12
 
 /* Per group, which members take the seats of each count vector in the
@@ -543,11 +545,12 @@ distribution_add (KlDistribution *distribution,
  * chance decides which members take the seats of each count vector
  * (group_shares); systematic sampling turns the shares into panels,
  * cutting a count vector's weight only where some member's share is
- * fractional.
+ * fractional. All in the phase %KL_PHASE_BUILDING_PANELS.
  */
 KlDistribution *
 kl_seat_counts_expand (KlSeatCounts  *self,
                        const double  *x,
+                       KlProgress    *progress,
                        GCancellable  *cancellable,
                        GError       **error)
 {
@@ -583,6 +586,9 @@ kl_seat_counts_expand (KlSeatCounts  *self,
       counts[b] = dense;
     }
 
+  /* one step per group's shares, one per count vector's panels */
+  kl_progress_start (progress, KL_PHASE_BUILDING_PANELS, self->n_groups + n_support,
+                     _("Making panels of people from %u seat counts"), n_support);
   for (guint g = 0; g < self->n_groups; g++)
     {
       double *group_share = g_new (double, MAX (n_support * self->group_size[g], 1));
@@ -591,6 +597,8 @@ kl_seat_counts_expand (KlSeatCounts  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       group_shares (self, g, n_support, weights, counts, group_share);
+      if (g % PROGRESS_EVERY == 0)
+        kl_progress_update (progress, g, _("Sharing the seats of group %u of %u"), g + 1, self->n_groups);
     }
 
   for (guint b = 0; b < n_support; b++)
@@ -599,6 +607,9 @@ kl_seat_counts_expand (KlSeatCounts  *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      if (b % PROGRESS_EVERY == 0)
+        kl_progress_update (progress, self->n_groups + b, _("Panels of seat count %u of %u: %u panels so far"),
+                            b + 1, n_support, distribution->committees->len);
 
       /* Where some member's interval starts, the picked set changes. */
       g_array_set_size (cuts, 0);
@@ -654,5 +665,7 @@ kl_seat_counts_expand (KlSeatCounts  *self,
         }
     }
   g_debug ("Seat counts: %u count vectors became %u panels", n_support, distribution->committees->len);
+  kl_progress_update (progress, self->n_groups + n_support, _("%u panels of people"), distribution->committees->len);
+  kl_progress_end (progress);
   return g_steal_pointer (&distribution);
 }

@@ -259,11 +259,28 @@ test_maximin_phases (void)
   g_assert_no_error (error);
   /* multiplicative_weights with total n (a budget: the rounds stop once
    * everyone is on a panel, and the phase then ends at its total), then
-   * maximin_optimization with no total; two starts, two ends. */
+   * maximin_optimization with no total, then building_panels counting
+   * groups and seat counts to its total; three starts, three ends. */
   g_assert_true (g_str_has_prefix (kl_recording_reporter_event (reporter, 0), "start multiplicative_weights 7 |"));
-  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start"), ==, 2);
+  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start"), ==, 3);
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "start maximin_optimization -1 |"), ==, 1);
-  g_assert_cmpuint (kl_recording_reporter_count (reporter, "end"), ==, 2);
+  g_assert_cmpuint (kl_recording_reporter_count (reporter, "start building_panels "), ==, 1);
+  g_assert_cmpuint (kl_recording_reporter_count (reporter, "end"), ==, 3);
+  /* building_panels ends at its total, the last thing the run reports */
+  for (guint e = 0; e < reporter->events->len; e++)
+    {
+      const char *event = kl_recording_reporter_event (reporter, e);
+      g_autofree char *last_update = NULL;
+
+      if (!g_str_has_prefix (event, "start building_panels "))
+        continue;
+      g_assert_cmpuint (e + 2, <, reporter->events->len);
+      last_update = g_strdup_printf ("update %" G_GINT64_FORMAT " |",
+                                     g_ascii_strtoll (event + strlen ("start building_panels "), NULL, 10));
+      g_assert_true (g_str_has_prefix (kl_recording_reporter_event (reporter, reporter->events->len - 2),
+                                       last_update));
+      g_assert_cmpstr (kl_recording_reporter_event (reporter, reporter->events->len - 1), ==, "end");
+    }
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "update 7 |"), >=, 1);
   g_assert_cmpuint (kl_recording_reporter_count (reporter, "update"), >=, 3);
   kl_test_inputs_clear (&in);

@@ -87,7 +87,7 @@ test_expand_exact_and_sparse (void)
         group_chance[seats[e].group] += x[c] * seats[e].count / kl_seat_counts_get_group_size (counts, seats[e].group);
     }
 
-  distribution = kl_seat_counts_expand (counts, x, NULL, &error);
+  distribution = kl_seat_counts_expand (counts, x, NULL, NULL, &error);
   g_assert_no_error (error);
 
   chance = g_new0 (double, n);

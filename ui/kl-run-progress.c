@@ -47,6 +47,7 @@ static const struct {
   { KL_PHASE_NASH_OPTIMIZATION, N_("Balancing everyone's chances") },
   { KL_PHASE_LEXIMIN_OUTER, N_("Fixing chances, lowest first") },
   { KL_PHASE_DIVERSIMAX, N_("Making the panel as diverse as possible") },
+  { KL_PHASE_BUILDING_PANELS, N_("Making panels of people") },
 };
 
 static const char *
