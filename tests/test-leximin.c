@@ -623,6 +623,8 @@ test_cancel (void)
         ;
     }
   g_assert_cmpuint (n_cancelled, >=, 1);
+  /* and while the distribution becomes panels, after the last level */
+  kl_test_assert_cancel_in_phase (&in, KL_ALGORITHM_LEXIMIN, 45, "building_panels");
   kl_test_inputs_clear (&in);
 }
 

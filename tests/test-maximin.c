@@ -293,7 +293,7 @@ test_cancel_in_each_phase (void)
 {
   KlGeneratorOptions options;
   KlTestInputs in = { 0 };
-  const char *phases[] = { "multiplicative_weights", "maximin_optimization" };
+  const char *phases[] = { "multiplicative_weights", "maximin_optimization", "building_panels" };
 
   kl_generator_options_init (&options);
   options.n_people = 300;
