@@ -42,7 +42,7 @@
  * master's duals, which are far from optimal on large pools: 20,000/1,000
  * still had "at most 5 %" after 13.7 CPU minutes and 444 iterations, with
  * an ill-conditioned master of 3,228 rows. It now ends after about 100
- * iterations, at 0.00002 from the optimum.
+ * iterations, 0.00002 below the bound.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
