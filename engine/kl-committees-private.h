@@ -35,7 +35,8 @@ gboolean      kl_committees_contains (KlCommittees *committees, const guint *com
 KlCommittees *kl_committees_initial  (KlAlgorithmContext *ctx, KlCommitteeModel *model,
                                       guint rounds, GError **error);
 guint         kl_committees_search_near_best (KlCommittees *committees, KlCommitteeModel *model,
-                                              const double *search_prices, guint n_starts,
+                                              const double *search_prices, const double *prices,
+                                              double threshold, guint n_starts,
                                               guint *found, GCancellable *cancellable);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlCommittees, kl_committees_free)

@@ -362,20 +362,24 @@ kl_committees_initial (KlAlgorithmContext  *ctx,
 /**
  * kl_committees_search_near_best:
  * @search_prices: per person, what the search maximises
+ * @prices: per person, what a panel must be worth to be kept
+ * @threshold: more than this under @prices
  * @n_starts: how many of the known panels it starts from
  * @found: (out caller-allocates): room for @n_starts panels of k people
  *
  * The cheap pricing step of column generation: local search
  * (kl_committee_model_improve) from the known panels worth most under
  * @search_prices, which usually finds a panel the master lacks without
- * branch and bound. Returns how many panels @found holds (fewer than
- * @n_starts when fewer are known or Cancel was pressed); some may be known
+ * branch and bound. Returns how many panels worth more than @threshold
+ * under @prices @found holds (none after Cancel); some may be known
  * already.
  */
 guint
 kl_committees_search_near_best (KlCommittees     *self,
                                 KlCommitteeModel *model,
                                 const double     *search_prices,
+                                const double     *prices,
+                                double            threshold,
                                 guint             n_starts,
                                 guint            *found,
                                 GCancellable     *cancellable)
@@ -408,10 +412,15 @@ kl_committees_search_near_best (KlCommittees     *self,
 
   for (guint s = 0; s < n_best && !g_cancellable_is_cancelled (cancellable); s++)
     {
-      guint *panel = &found[n_found++ * k];
+      guint *panel = &found[n_found * k];
+      double value = 0;
 
       memcpy (panel, g_ptr_array_index (self->list, best[s]), k * sizeof (guint));
       kl_committee_model_improve (model, search_prices, panel);
+      for (guint m = 0; m < k; m++)
+        value += prices[panel[m]];
+      if (value > threshold)
+        n_found++;
     }
   return n_found;
 }

@@ -361,20 +361,14 @@ static gboolean
 add_by_local_search (Leximin *self,
                      double   threshold)
 {
-  guint k = self->ctx->k, added = 0;
-  guint n_found = kl_committees_search_near_best (self->committees, self->model, self->prices,
-                                                  LOCAL_SEARCH_STARTS, self->found, self->ctx->cancellable);
+  guint added = 0;
+  guint n_found = kl_committees_search_near_best (self->committees, self->model, self->prices, self->prices,
+                                                  threshold, LOCAL_SEARCH_STARTS, self->found,
+                                                  self->ctx->cancellable);
 
   for (guint f = 0; f < n_found; f++)
-    {
-      const guint *panel = &self->found[f * k];
-      double value = 0;
-
-      for (guint m = 0; m < k; m++)
-        value += self->prices[panel[m]];
-      if (value > threshold && add_committee (self, panel))
-        added++;
-    }
+    if (add_committee (self, &self->found[f * self->ctx->k]))
+      added++;
   return added > 0;
 }
 

@@ -225,13 +225,12 @@ add_by_local_search (KlCommitteeModel *model,
                      guint            *found,
                      GCancellable     *cancellable)
 {
-  guint k = committees->k, added = 0;
-  guint n_found = kl_committees_search_near_best (committees, model, search_prices, LOCAL_SEARCH_STARTS,
-                                                  found, cancellable);
+  guint added = 0;
+  guint n_found = kl_committees_search_near_best (committees, model, search_prices, prices, threshold,
+                                                  LOCAL_SEARCH_STARTS, found, cancellable);
 
   for (guint f = 0; f < n_found; f++)
-    if (committee_value (prices, &found[f * k], k) > threshold &&
-        add_panel (master, counts, committees, &found[f * k]))
+    if (add_panel (master, counts, committees, &found[f * committees->k]))
       added++;
   return added > 0;
 }
