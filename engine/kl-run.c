@@ -26,6 +26,7 @@ struct _KlRun {
   GArray *committee_probabilities;
   double *probabilities;       /* per person of pool, NULL without a distribution */
   guint *pool_index;           /* per person of working: their index in pool */
+  char *distribution_digest;   /* SHA-256 of distribution.csv, NULL without one */
   KlQuotas *suggested_quotas;
   GArray *inputs;              /* of KlRunInput, strings owned by input_strings */
   GPtrArray *input_strings;
@@ -148,6 +149,7 @@ kl_run_unref (KlRun *self)
   g_array_unref (self->committee_probabilities);
   g_free (self->probabilities);
   g_free (self->pool_index);
+  g_free (self->distribution_digest);
   g_clear_pointer (&self->suggested_quotas, kl_quotas_unref);
   g_array_unref (self->inputs);
   g_ptr_array_unref (self->input_strings);
@@ -467,6 +469,26 @@ report_distribution (KlRun          *self,
   kl_report_add_table (self->report, headers, rows);
 }
 
+static void
+checksum_line (const char *line,
+               gsize       length,
+               gpointer    checksum)
+{
+  g_checksum_update (checksum, (const guchar *) line, length);
+}
+
+/* Hashes the distribution's text once, when the run records it: on a
+ * national pool that is 16,000 panels of 1,000 ids and half a second. */
+static char *
+compute_distribution_digest (KlRun *self)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  if (!kl_output_distribution_csv (self, checksum_line, checksum))
+    return NULL;
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 static gboolean
 use_distribution (KlRun           *self,
                   KlDistribution  *distribution,
@@ -491,11 +513,9 @@ use_distribution (KlRun           *self,
       g_array_append_val (self->committee_probabilities, g_array_index (distribution->probabilities, double, c));
     }
 
-  {
-    g_autofree char *digest = kl_run_get_distribution_digest (self);
-    kl_message_set_param (kl_report_add_line (self->report, KL_LEVEL_NORMAL, "distribution_digest"),
-                          "sha256", digest);
-  }
+  self->distribution_digest = compute_distribution_digest (self);
+  kl_message_set_param (kl_report_add_line (self->report, KL_LEVEL_NORMAL, "distribution_digest"),
+                        "sha256", self->distribution_digest);
 
   drawn = kl_lottery_draw (distribution, self->params.number_selections, random);
   if (drawn->len != (guint) self->params.number_selections)
@@ -809,22 +829,11 @@ kl_run_get_committee (KlRun  *self,
  * draw, it lets anyone check afterwards, with any SHA-256 tool, that the N
  * panels came from this distribution. %NULL without one.
  */
-static void
-checksum_line (const char *line,
-               gsize       length,
-               gpointer    checksum)
-{
-  g_checksum_update (checksum, (const guchar *) line, length);
-}
-
 char *
 kl_run_get_distribution_digest (KlRun *self)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  if (!kl_output_distribution_csv (self, checksum_line, checksum))
-    return NULL;
-  return g_strdup (g_checksum_get_string (checksum));
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_strdup (self->distribution_digest);
 }
 
 /* Quotas that would make a panel possible, when the run found none. */
