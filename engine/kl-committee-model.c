@@ -34,6 +34,13 @@ struct _KlCommitteeModel {
   guint *group_of;         /* per agent */
 };
 
+static inline guint
+group_size (const KlCommitteeModel *self,
+            guint                   g)
+{
+  return self->group_start[g + 1] - self->group_start[g];
+}
+
 /* Groups people by profile, keeping household members apart. */
 static void
 make_groups (KlCommitteeModel *self)
@@ -150,7 +157,7 @@ build_lp (KlCommitteeModel *self)
 
   for (guint g = 0; g < self->n_groups; g++)
     {
-      guint size = self->group_start[g + 1] - self->group_start[g];
+      guint size = group_size (self, g);
 
       self->count_col[g] = kl_lp_add_col (self->lp, size == 1 ? KL_LP_BINARY : KL_LP_INTEGER, 0, size, 0);
       if (size == 1)
@@ -234,12 +241,12 @@ kl_committee_model_relax_maximin (KlCommitteeModel  *self,
   double total = 0;
 
   for (guint g = 0; g < self->n_groups; g++)
-    count_col[g] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, self->group_start[g + 1] - self->group_start[g], 0);
+    count_col[g] = kl_lp_add_col (lp, KL_LP_CONTINUOUS, 0, group_size (self, g), 0);
   add_panel_rows (self, lp, count_col);
   for (guint g = 0; g < self->n_groups; g++)
     {
       int cols[2] = { count_col[g], z_col };
-      double values[2] = { 1, -(double) (self->group_start[g + 1] - self->group_start[g]) };
+      double values[2] = { 1, -(double) group_size (self, g) };
 
       chance_row[g] = covered[g] ? kl_lp_add_row (lp, 0, KL_LP_INF, 2, cols, values) : -1;
     }
@@ -256,7 +263,7 @@ kl_committee_model_relax_maximin (KlCommitteeModel  *self,
   for (guint g = 0; g < self->n_groups; g++)
     {
       group_prices[g] = chance_row[g] >= 0
-        ? fabs (kl_lp_get_row_dual (lp, chance_row[g])) * (self->group_start[g + 1] - self->group_start[g])
+        ? fabs (kl_lp_get_row_dual (lp, chance_row[g])) * group_size (self, g)
         : 0;
       total += group_prices[g];
     }
@@ -288,7 +295,7 @@ kl_committee_model_get_group (KlCommitteeModel  *self,
   g_return_val_if_fail (group < self->n_groups, 0);
 
   *members = &self->group_members[self->group_start[group]];
-  return self->group_start[group + 1] - self->group_start[group];
+  return group_size (self, group);
 }
 
 static int
@@ -383,7 +390,7 @@ kl_committee_model_find (KlCommitteeModel   *self,
   order = g_new (guint, MAX (self->n, 1));
   for (guint g = 0; g < self->n_groups; g++)
     {
-      guint size = self->group_start[g + 1] - self->group_start[g];
+      guint size = group_size (self, g);
       guint count = (guint) lround (kl_lp_get_value (self->lp, self->count_col[g]));
 
       memcpy (order, &self->group_members[self->group_start[g]], size * sizeof (guint));
