@@ -270,6 +270,31 @@ test_cancel_inside_solve (void)
   }
 }
 
+/* A row of the stalling master, through the solver layer and to GLPK
+ * alone, which counts from 1 and reads its arrays from index 1. */
+static void
+add_row_twice (KlLp         *lp,
+               glp_prob     *raw,
+               double        lower,
+               double        upper,
+               int           n,
+               const int    *cols,
+               const double *values)
+{
+  g_autofree int *raw_cols = g_new (int, n + 1);
+  g_autofree double *raw_values = g_new (double, n + 1);
+  int r = glp_add_rows (raw, 1);
+
+  kl_lp_add_row (lp, lower, upper, n, cols, values);
+  for (int e = 0; e < n; e++)
+    {
+      raw_cols[e + 1] = cols[e] + 1;
+      raw_values[e + 1] = values[e];
+    }
+  glp_set_row_bnds (raw, r, lower == upper ? GLP_FX : GLP_LO, lower, upper < KL_LP_INF ? upper : 0);
+  glp_set_mat_row (raw, r, n, raw_cols, raw_values);
+}
+
 /* A master on which GLPK's primal simplex stalls, made from the project's
  * own generator: random valid panels (400 legacy draws) of a 750/112 pool
  * whose quotas are narrow bands on five features, and the per-person
@@ -292,12 +317,11 @@ test_stalling_master (void)
   KlAlgorithmContext ctx = { 0 };
   g_autoptr(GError) error = NULL;
   guint n, k = 112;
-  g_autofree int *row = NULL;
   g_autofree guint *panel = g_new (guint, k);
   g_autofree int *cols = g_new (int, N_DRAWS + 2);
   g_autofree double *values = g_new (double, N_DRAWS + 2);
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  int z, sum;
+  int z;
 
   kl_generator_options_init (&options);
   options.n_people = 750;
@@ -330,14 +354,12 @@ test_stalling_master (void)
   kl_lp_add_cols (lp, N_DRAWS, KL_LP_CONTINUOUS, 0, 1);
   glp_set_obj_dir (raw, GLP_MAX);
   glp_add_cols (raw, N_DRAWS + 1);
-  glp_set_col_bnds (raw, 1, GLP_DB, 0, 1);
-  glp_set_obj_coef (raw, 1, 1);
-  for (guint d = 0; d < N_DRAWS; d++)
-    glp_set_col_bnds (raw, d + 2, GLP_DB, 0, 1);
+  for (guint c = 1; c <= N_DRAWS + 1; c++)
+    glp_set_col_bnds (raw, c, GLP_DB, 0, 1);
+  glp_set_obj_coef (raw, z + 1, 1);
   for (guint i = 0; i < n; i++)
     {
       GArray *draws = g_ptr_array_index (members, i);
-      int r;
 
       if (draws->len == 0)
         continue;
@@ -348,38 +370,14 @@ test_stalling_master (void)
         }
       cols[draws->len] = z;
       values[draws->len] = -1;
-      kl_lp_add_row (lp, 0, KL_LP_INF, draws->len + 1, cols, values);
-
-      /* GLPK counts from 1, and reads its arrays from index 1 */
-      r = glp_add_rows (raw, 1);
-      glp_set_row_bnds (raw, r, GLP_LO, 0, 0);
-      for (guint e = draws->len + 1; e > 0; e--)
-        {
-          cols[e] = cols[e - 1] + 1;
-          values[e] = values[e - 1];
-        }
-      glp_set_mat_row (raw, r, draws->len + 1, cols, values);
+      add_row_twice (lp, raw, 0, KL_LP_INF, draws->len + 1, cols, values);
     }
-  {
-    g_autofree int *all = g_new (int, N_DRAWS + 1);
-    g_autofree double *ones = g_new (double, N_DRAWS + 1);
-
-    for (guint d = 0; d < N_DRAWS; d++)
-      {
-        all[d] = z + 1 + d;
-        ones[d] = 1;
-      }
-    sum = kl_lp_add_row (lp, 1, 1, N_DRAWS, all, ones);
-    g_assert_cmpint (sum, >=, 0);
-    sum = glp_add_rows (raw, 1);
-    glp_set_row_bnds (raw, sum, GLP_FX, 1, 1);
-    for (guint d = N_DRAWS; d > 0; d--)
-      {
-        all[d] = d + 1;
-        ones[d] = 1;
-      }
-    glp_set_mat_row (raw, sum, N_DRAWS, all, ones);
-  }
+  for (guint d = 0; d < N_DRAWS; d++)
+    {
+      cols[d] = z + 1 + d;
+      values[d] = 1;
+    }
+  add_row_twice (lp, raw, 1, 1, N_DRAWS, cols, values);
 
   g_assert_cmpint (kl_lp_solve (lp, NULL, &error), ==, KL_LP_OPTIMAL);
   g_assert_no_error (error);

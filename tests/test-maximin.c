@@ -15,6 +15,22 @@
 static const char *address_settings =
   "id_column = \"id\"\ncheck_same_address = true\ncheck_same_address_columns = [\"home\", \"street\"]\n";
 
+/* 600/60, tight quotas on five features, strong self-selection: the
+ * optimum is far below k/n, so column generation runs many iterations. */
+static void
+generate_tight_biased (KlTestInputs *in)
+{
+  KlGeneratorOptions options;
+
+  kl_generator_options_init (&options);
+  options.n_people = 600;
+  options.panel_size = 60;
+  options.n_features = 5;
+  options.tightness = 0.9;
+  options.bias = 0.8;
+  kl_test_inputs_generate (in, &options);
+}
+
 static KlRun *
 run_maximin (KlTestInputs *in,
              guint         k,
@@ -583,7 +599,6 @@ spin (gpointer data)
 static void
 test_seeded_runs_repeat (void)
 {
-  KlGeneratorOptions options;
   KlTestInputs in = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(KlRun) run = NULL;
@@ -593,13 +608,7 @@ test_seeded_runs_repeat (void)
   GThread *busy[2];
   int stop = 0;
 
-  kl_generator_options_init (&options);
-  options.n_people = 600;
-  options.panel_size = 60;
-  options.n_features = 5;
-  options.tightness = 0.9;
-  options.bias = 0.8;
-  kl_test_inputs_generate (&in, &options);
+  generate_tight_biased (&in);
 
   run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 60, 3, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -698,7 +707,6 @@ test_cancel_inside_a_solve (void)
 static void
 test_progress_brackets_the_optimum (void)
 {
-  KlGeneratorOptions options;
   KlTestInputs in = { 0 };
   g_autoptr(KlRecordingReporter) reporter = kl_recording_reporter_new ();
   g_autoptr(GError) error = NULL;
@@ -707,14 +715,7 @@ test_progress_brackets_the_optimum (void)
   guint n_brackets = 0;
   gboolean in_phase = FALSE;
 
-  kl_generator_options_init (&options);
-  options.n_people = 600;
-  options.panel_size = 60;
-  /* tight and biased: the optimum is far below k/n, so the loop runs */
-  options.n_features = 5;
-  options.tightness = 0.9;
-  options.bias = 0.8;
-  kl_test_inputs_generate (&in, &options);
+  generate_tight_biased (&in);
   run = kl_test_run (&in, KL_ALGORITHM_MAXIMIN, 60, 1, KL_PROGRESS_REPORTER (reporter), NULL, &error);
   g_assert_no_error (error);
   value = g_ascii_strtod (kl_message_get_param (kl_report_find_line (kl_run_get_report (run), "maximin_value"),
