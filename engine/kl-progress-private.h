@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   KlProgressReporter *reporter;  /* NULL: report nothing */
   char *phase;                   /* the open phase, or NULL */
+  gint64 total;                  /* the open phase's total */
 } KlProgress;
 
 void kl_progress_init   (KlProgress *progress, KlProgressReporter *reporter);
@@ -20,5 +21,6 @@ void kl_progress_start  (KlProgress *progress, const char *name, gint64 total,
 void kl_progress_update (KlProgress *progress, gint64 current,
                          const char *format, ...) G_GNUC_PRINTF (3, 4);
 void kl_progress_end    (KlProgress *progress);
+gint64 kl_progress_get_total (KlProgress *progress);
 
 G_END_DECLS

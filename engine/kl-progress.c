@@ -58,6 +58,7 @@ kl_progress_start (KlProgress *self,
 
   kl_progress_end (self);
   self->phase = g_strdup (name);
+  self->total = total;
 
   if (self->reporter == NULL)
     return;
@@ -103,4 +104,11 @@ kl_progress_end (KlProgress *self)
     warn_failure (self, "end_phase", -1, error);
 
   g_clear_pointer (&self->phase, g_free);
+}
+
+/* The open phase's total, for a step that ends it wherever it started. */
+gint64
+kl_progress_get_total (KlProgress *self)
+{
+  return self != NULL ? self->total : 0;
 }

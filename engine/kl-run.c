@@ -489,9 +489,11 @@ compute_distribution_digest (KlRun *self)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+/* The last step of the building_panels phase, which it ends. */
 static gboolean
 use_distribution (KlRun           *self,
                   KlDistribution  *distribution,
+                  KlProgress      *progress,
                   KlRandom        *random,
                   GError         **error)
 {
@@ -513,6 +515,7 @@ use_distribution (KlRun           *self,
       g_array_append_val (self->committee_probabilities, g_array_index (distribution->probabilities, double, c));
     }
 
+  kl_progress_update (progress, kl_progress_get_total (progress), _("Computing the distribution's SHA-256"));
   self->distribution_digest = compute_distribution_digest (self);
   kl_message_set_param (kl_report_add_line (self->report, KL_LEVEL_NORMAL, "distribution_digest"),
                         "sha256", self->distribution_digest);
@@ -526,6 +529,7 @@ use_distribution (KlRun           *self,
     }
   for (guint d = 0; d < drawn->len; d++)
     keep_panel (self, g_ptr_array_index (distribution->committees, g_array_index (drawn, guint, d)), k);
+  kl_progress_end (progress);
   return TRUE;
 }
 
@@ -562,7 +566,7 @@ dispatch (KlRun               *self,
 
     case KL_ALGORITHM_MAXIMIN:
       distribution = kl_maximin_run (ctx, error);
-      return distribution != NULL && use_distribution (self, distribution, random, error);
+      return distribution != NULL && use_distribution (self, distribution, ctx->progress, random, error);
 
     case KL_ALGORITHM_DIVERSIMAX:
       if (!kl_diversimax_select (ctx, self->params.max_seconds, panel, error))
@@ -572,11 +576,11 @@ dispatch (KlRun               *self,
 
     case KL_ALGORITHM_NASH:
       distribution = kl_nash_run (ctx, error);
-      return distribution != NULL && use_distribution (self, distribution, random, error);
+      return distribution != NULL && use_distribution (self, distribution, ctx->progress, random, error);
 
     case KL_ALGORITHM_LEXIMIN:
       distribution = kl_leximin_run (ctx, error);
-      return distribution != NULL && use_distribution (self, distribution, random, error);
+      return distribution != NULL && use_distribution (self, distribution, ctx->progress, random, error);
 
     default:
       g_assert_not_reached ();

@@ -545,7 +545,8 @@ distribution_add (KlDistribution *distribution,
  * chance decides which members take the seats of each count vector
  * (group_shares); systematic sampling turns the shares into panels,
  * cutting a count vector's weight only where some member's share is
- * fractional. All in the phase %KL_PHASE_BUILDING_PANELS.
+ * fractional. It starts the phase %KL_PHASE_BUILDING_PANELS and leaves its
+ * last step, recording the distribution, to the run, which ends it.
  */
 KlDistribution *
 kl_seat_counts_expand (KlSeatCounts  *self,
@@ -586,8 +587,9 @@ kl_seat_counts_expand (KlSeatCounts  *self,
       counts[b] = dense;
     }
 
-  /* one step per group's shares, one per count vector's panels */
-  kl_progress_start (progress, KL_PHASE_BUILDING_PANELS, self->n_groups + n_support,
+  /* one step per group's shares, one per count vector's panels, one for
+   * the run to record the distribution */
+  kl_progress_start (progress, KL_PHASE_BUILDING_PANELS, self->n_groups + n_support + 1,
                      _("Making panels of people from %u seat counts"), n_support);
   for (guint g = 0; g < self->n_groups; g++)
     {
@@ -666,6 +668,5 @@ kl_seat_counts_expand (KlSeatCounts  *self,
     }
   g_debug ("Seat counts: %u count vectors became %u panels", n_support, distribution->committees->len);
   kl_progress_update (progress, self->n_groups + n_support, _("%u panels of people"), distribution->committees->len);
-  kl_progress_end (progress);
   return g_steal_pointer (&distribution);
 }
